@@ -147,6 +147,15 @@ public interface AioContext extends Executor, AutoCloseable {
     long clockNanos(ClockType clock);
 
     /**
+     * The control of this context's {@link ClockType#VIRTUAL} clock.
+     *
+     * <p>Thread-safety: any thread.
+     *
+     * @return the virtual clock
+     */
+    VirtualClock virtualClock();
+
+    /**
      * Creates an event notifier (an eventfd-like level-triggered flag) whose handler the
      * loop runs while it is set.
      *

@@ -1,0 +1,35 @@
+package org.hvkit.aio.impl;
+
+import aQute.bnd.annotation.Resolution;
+import aQute.bnd.annotation.spi.ServiceProvider;
+import java.util.Set;
+import org.hvkit.aio.AioContext;
+import org.hvkit.aio.AioContextFactory;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * Makes contexts driven by the caller's own thread, with adaptive polling off (the
+ * caller decides how to wait). A DS service in OSGi and a {@link java.util.ServiceLoader}
+ * provider elsewhere.
+ *
+ * <p>Thread-safety: any thread.
+ */
+@Component(service = AioContextFactory.class)
+@ServiceProvider(value = AioContextFactory.class, resolution = Resolution.OPTIONAL)
+public final class AioContextFactoryImpl implements AioContextFactory {
+
+    @Override
+    public AioContext create(String name) {
+        return create(name, SLICED);
+    }
+
+    @Override
+    public AioContext create(String name, String scheduler) {
+        return new AioContextImpl(name, scheduler, new AdaptivePolling(0, 0, 0), true);
+    }
+
+    @Override
+    public Set<String> schedulers() {
+        return Schedulers.NAMES;
+    }
+}

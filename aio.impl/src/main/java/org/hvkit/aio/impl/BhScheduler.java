@@ -1,0 +1,80 @@
+package org.hvkit.aio.impl;
+
+import java.util.List;
+import org.hvkit.aio.monitor.PendingBottomHalf;
+
+/**
+ * Keeps track of a context's bottom halves and runs the scheduled ones. The two
+ * implementations differ in what a poll visits: {@link SlicedScheduler} only BHs that
+ * were scheduled or deleted, {@link LinearScheduler} every BH that exists.
+ *
+ * <p>Thread-safety: each method says who may call it. None takes a lock.
+ */
+interface BhScheduler {
+
+    /** The scheduler's name, {@code sliced} or {@code linear}. Any thread. */
+    String name();
+
+    /**
+     * Makes a BH known to the scheduler. Any thread.
+     *
+     * @param initialFlags {@code 0}, or {@code ONESHOT | SCHEDULED} for a oneshot
+     */
+    BottomHalfImpl create(String name, Runnable callback, String owner, int initialFlags,
+            AioContextImpl context);
+
+    /**
+     * Sets {@code newFlags} on the BH with one or-operation and puts it where the next
+     * poll finds it. Any thread; never blocks. Does not wake the loop: the caller does.
+     *
+     * @return the flags before the or-operation
+     * @throws IllegalStateException if the scheduler is closed
+     */
+    int enqueue(BottomHalfImpl bh, int newFlags);
+
+    /**
+     * Marks the BH deleted so that the next poll forgets it. Any thread; idempotent.
+     */
+    void delete(BottomHalfImpl bh);
+
+    /**
+     * Runs every BH scheduled before this call, each once. A callback may call
+     * {@code runScheduled} again (a nested poll). Only the home thread.
+     *
+     * @param counters where runs and dequeues are counted
+     * @return true if a non-idle BH ran
+     */
+    boolean runScheduled(LoopCounters counters);
+
+    /**
+     * What the next poll would find. Only the home thread.
+     *
+     * @return {@link #NOTHING}, {@link #IDLE_ONLY} or {@link #READY}
+     */
+    int readiness();
+
+    /** Nothing is scheduled. */
+    int NOTHING = 0;
+    /** Only idle BHs are scheduled. */
+    int IDLE_ONLY = 1;
+    /** A non-idle BH is scheduled. */
+    int READY = 2;
+
+    /**
+     * Closes the scheduler: from now on {@link #enqueue} throws; runs what was scheduled
+     * one last time. Only the home thread, once.
+     */
+    void closeAndRunLast(LoopCounters counters);
+
+    /** Adds every pending BH to {@code out}, in visiting order. Only the home thread. */
+    void collectPending(List<PendingBottomHalf> out);
+
+    /** BHs alive, or -1 if not tracked. Only the home thread. */
+    long created();
+
+    /** Slices being processed now. Only the home thread. */
+    int sliceDepth();
+
+    /** Deepest slice nesting seen. Only the home thread. */
+    int maxSliceDepth();
+}

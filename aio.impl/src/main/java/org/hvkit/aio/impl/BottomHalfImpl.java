@@ -1,0 +1,147 @@
+package org.hvkit.aio.impl;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import org.hvkit.aio.AioContext;
+import org.hvkit.aio.BottomHalf;
+
+/**
+ * A bottom half: a callback, a name and one flag word. Which list it sits on and how it
+ * gets there is the business of its {@link BhScheduler}.
+ *
+ * <p>Thread-safety: the public methods from any thread, lock-free. {@link #next} belongs
+ * to the scheduler's lists (see there); {@link #run()} only from the context's poll.
+ */
+public final class BottomHalfImpl implements BottomHalf {
+
+    private static final VarHandle FLAGS;
+
+    static {
+        try {
+            FLAGS = MethodHandles.lookup().findVarHandle(BottomHalfImpl.class, "flags", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final Runnable callback;
+    private final String owner;
+    private final BhScheduler scheduler;
+    private final AioContextImpl context;
+
+    /** The state word; only touched through {@link #FLAGS}. */
+    @SuppressWarnings("unused")
+    private volatile int flags;
+
+    /**
+     * The link of the scheduler's singly-linked lists. Written before the CAS that
+     * publishes this BH on a list, read after the exchange or acquire read that takes it.
+     */
+    BottomHalfImpl next;
+
+    BottomHalfImpl(String name, Runnable callback, String owner, int initialFlags,
+            BhScheduler scheduler, AioContextImpl context) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.callback = Objects.requireNonNull(callback, "callback");
+        this.owner = owner;
+        this.scheduler = scheduler;
+        this.context = context;
+        FLAGS.set(this, initialFlags);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public AioContext context() {
+        return context;
+    }
+
+    /** The symbolic name of the bundle that created this BH, or empty. */
+    String owner() {
+        return owner;
+    }
+
+    @Override
+    public void schedule() {
+        scheduleWith(BhFlags.SCHEDULED);
+    }
+
+    @Override
+    public void scheduleIdle() {
+        scheduleWith(BhFlags.SCHEDULED | BhFlags.IDLE);
+    }
+
+    private void scheduleWith(int newFlags) {
+        // Early check: a plain volatile read keeps the common misuse from touching a list.
+        if ((flags() & BhFlags.DELETED) != 0) {
+            throw deleted();
+        }
+        int old = scheduler.enqueue(this, newFlags);
+        if ((old & BhFlags.DELETED) != 0) {
+            // delete() raced with us; the scheduler forgets a DELETED BH on dequeue,
+            // so the push (if any) is harmless. The caller still learns of the misuse.
+            throw deleted();
+        }
+        context.notifyLoop();
+    }
+
+    private IllegalStateException deleted() {
+        return new IllegalStateException("bottom half '" + name + "' of context '"
+                + context.name() + "' was deleted");
+    }
+
+    @Override
+    public void cancel() {
+        // Pairs with the or-operation of enqueue: clears only SCHEDULED; a BH that stays
+        // PENDING is dequeued and, seeing no SCHEDULED, simply not run.
+        FLAGS.getAndBitwiseAnd(this, ~BhFlags.SCHEDULED);
+    }
+
+    @Override
+    public void delete() {
+        scheduler.delete(this);
+    }
+
+    @Override
+    public boolean isScheduled() {
+        return (flags() & (BhFlags.SCHEDULED | BhFlags.DELETED)) == BhFlags.SCHEDULED;
+    }
+
+    /** The flag word, volatile read. Any thread. */
+    int flags() {
+        return (int) FLAGS.getVolatile(this);
+    }
+
+    /**
+     * Sets bits with one atomic or-operation (volatile). Any thread.
+     *
+     * @return the flags before
+     */
+    int orFlags(int bits) {
+        return (int) FLAGS.getAndBitwiseOr(this, bits);
+    }
+
+    /**
+     * Clears bits with one atomic and-operation (volatile). Any thread.
+     *
+     * @return the flags before
+     */
+    int clearFlags(int bits) {
+        return (int) FLAGS.getAndBitwiseAnd(this, ~bits);
+    }
+
+    /** Runs the callback. Only from the context's poll, in its home thread. */
+    void run() {
+        callback.run();
+    }
+
+    @Override
+    public String toString() {
+        return "BottomHalf[" + name + (context == null ? "" : " @" + context.name()) + "]";
+    }
+}

@@ -1,0 +1,30 @@
+package org.hvkit.aio.impl;
+
+import org.hvkit.aio.AioContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * The context named {@value AioContext#MAIN}, which exists whenever this bundle is active,
+ * like QEMU's main loop context. It does not busy-poll.
+ *
+ * <p>Thread-safety: DS calls activate and deactivate, serialised.
+ */
+@Component(immediate = true, service = {})
+public final class MainContextComponent {
+
+    private final ContextService service;
+
+    @Activate
+    public MainContextComponent(BundleContext bundleContext) {
+        service = ContextService.start(bundleContext, AioContext.MAIN, SlicedScheduler.NAME,
+                new AdaptivePolling(0, 0, 0), 0);
+    }
+
+    @Deactivate
+    void deactivate() {
+        service.stop();
+    }
+}

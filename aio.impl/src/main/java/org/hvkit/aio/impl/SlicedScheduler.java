@@ -1,0 +1,252 @@
+package org.hvkit.aio.impl;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
+import org.hvkit.aio.monitor.BhQueue;
+import org.hvkit.aio.monitor.PendingBottomHalf;
+
+/**
+ * The lock-free, O(1) BH scheduler of QEMU's 2020 "make aio_bh_poll() O(1)" design.
+ *
+ * <p>A schedule sets flags with one or-operation and, only if the BH was not already
+ * PENDING, pushes it with a CAS onto the multi-producer {@code incoming} list. A poll takes
+ * the whole list with one exchange into a <em>slice</em> and appends the slice to a queue
+ * of slices; it then runs BHs from the head slice until the queue is empty. A callback that
+ * polls again (nesting) appends its own slice behind and so finishes the outer slices
+ * first: every BH runs once. BHs scheduled during callbacks land on {@code incoming}, hence
+ * in the next poll. Within a slice the order is LIFO, as in QEMU.
+ *
+ * <p>A BH that is created and never scheduled is on no list: the scheduler does not know
+ * it exists, and the garbage collector may take it.
+ *
+ * <p>Thread-safety: {@link #enqueue}, {@link #delete} and {@link #create} from any thread,
+ * lock-free; everything else only in the home thread. Correct for a single consumer: the
+ * context guarantees that only its home thread polls.
+ */
+final class SlicedScheduler implements BhScheduler {
+
+    static final String NAME = "sliced";
+
+    private static final VarHandle INCOMING;
+
+    static {
+        try {
+            INCOMING = MethodHandles.lookup()
+                    .findVarHandle(SlicedScheduler.class, "incoming", BottomHalfImpl.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Ends the incoming list for good once the scheduler is closed: a push that sees it fails. */
+    private final BottomHalfImpl closedMarker =
+            new BottomHalfImpl("<closed>", () -> { }, "", 0, this, null);
+
+    /** Head of the incoming list: written by producers' CAS and the poll's exchange. */
+    @SuppressWarnings("unused")
+    private volatile BottomHalfImpl incoming;
+
+    /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
+    private Slice[] slices = newSlices(4);
+    private int sliceHead;
+    private int sliceTail;
+    private int maxSliceDepth;
+
+    /** One poll's share of the incoming list. Home thread only. */
+    private static final class Slice {
+        BottomHalfImpl first;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public BottomHalfImpl create(String name, Runnable callback, String owner, int initialFlags,
+            AioContextImpl context) {
+        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, 0, this, context);
+        if (initialFlags != 0) {
+            enqueue(bh, initialFlags);
+        }
+        return bh;
+    }
+
+    @Override
+    public int enqueue(BottomHalfImpl bh, int newFlags) {
+        if (isClosed()) {
+            throw closed();
+        }
+        // Pairs with the and-operation in runSlices(): either that dequeue sees our bits
+        // (and the callback sees every write made before this call), or PENDING was
+        // already clear and we push the BH again.
+        int old = bh.orFlags(BhFlags.PENDING | newFlags);
+        if ((old & BhFlags.PENDING) == 0) {
+            if (!push(bh)) {
+                throw closed();
+            }
+        } else if (isClosed()) {
+            // Merged with a pending schedule while the scheduler closed: it may run in
+            // the last round, but this caller cannot be promised that.
+            throw closed();
+        }
+        return old;
+    }
+
+    @Override
+    public void delete(BottomHalfImpl bh) {
+        int old = bh.orFlags(BhFlags.PENDING | BhFlags.DELETED);
+        if ((old & (BhFlags.PENDING | BhFlags.DELETED)) == 0) {
+            // Push so the next poll forgets it; after close there is nothing to forget.
+            push(bh);
+        }
+    }
+
+    /**
+     * CAS push at the head of incoming. Any thread.
+     *
+     * @return false if the scheduler is closed
+     */
+    private boolean push(BottomHalfImpl bh) {
+        for (;;) {
+            BottomHalfImpl head = (BottomHalfImpl) INCOMING.getVolatile(this);
+            if (head == closedMarker) {
+                return false;
+            }
+            // Plain write, published by the CAS below; the poll's exchange acquires it.
+            bh.next = head;
+            if (INCOMING.compareAndSet(this, head, bh)) {
+                return true;
+            }
+        }
+    }
+
+    private boolean isClosed() {
+        return INCOMING.getVolatile(this) == closedMarker;
+    }
+
+    private static IllegalStateException closed() {
+        return new IllegalStateException("context is closed");
+    }
+
+    @Override
+    public boolean runScheduled(LoopCounters counters) {
+        // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
+        appendSlice((BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null));
+        return runSlices(counters);
+    }
+
+    @Override
+    public void closeAndRunLast(LoopCounters counters) {
+        BottomHalfImpl last = (BottomHalfImpl) INCOMING.getAndSet(this, closedMarker);
+        if (last != closedMarker) {
+            appendSlice(last);
+            runSlices(counters);
+        }
+    }
+
+    private void appendSlice(BottomHalfImpl first) {
+        if (sliceTail == slices.length) {
+            // Only when nesting is deeper than ever before: not steady state.
+            Slice[] grown = Arrays.copyOf(slices, slices.length * 2);
+            for (int i = slices.length; i < grown.length; i++) {
+                grown[i] = new Slice();
+            }
+            slices = grown;
+        }
+        slices[sliceTail++].first = first;
+        maxSliceDepth = Math.max(maxSliceDepth, sliceTail - sliceHead);
+    }
+
+    /** Runs BHs from the head slice until the queue is empty. Re-entered by nested polls. */
+    private boolean runSlices(LoopCounters counters) {
+        boolean progress = false;
+        while (sliceHead < sliceTail) {
+            Slice slice = slices[sliceHead];
+            BottomHalfImpl bh = slice.first;
+            if (bh == null) {
+                sliceHead++;
+                continue;
+            }
+            slice.first = bh.next;
+            bh.next = null;
+            // Pairs with the or-operation in enqueue(): the unlink above happens before
+            // PENDING is cleared, so a producer that sees it clear may push the BH again.
+            int old = bh.clearFlags(BhFlags.CLEARED_ON_DEQUEUE);
+            counters.bhDequeued++;
+            if (BhFlags.shouldRun(old)) {
+                if ((old & BhFlags.IDLE) == 0) {
+                    progress = true;
+                }
+                counters.bhRuns++;
+                bh.run();
+            }
+        }
+        sliceHead = 0;
+        sliceTail = 0;
+        return progress;
+    }
+
+    @Override
+    public int readiness() {
+        int readiness = scan((BottomHalfImpl) INCOMING.getAcquire(this));
+        for (int i = sliceHead; i < sliceTail && readiness != READY; i++) {
+            readiness = Math.max(readiness, scan(slices[i].first));
+        }
+        return readiness;
+    }
+
+    /** Walks one list; nodes behind the head never change while we are the consumer. */
+    private int scan(BottomHalfImpl bh) {
+        int readiness = NOTHING;
+        for (; bh != null && bh != closedMarker; bh = bh.next) {
+            int flags = bh.flags();
+            if (BhFlags.shouldRun(flags)) {
+                if ((flags & BhFlags.IDLE) == 0) {
+                    return READY;
+                }
+                readiness = IDLE_ONLY;
+            }
+        }
+        return readiness;
+    }
+
+    @Override
+    public void collectPending(List<PendingBottomHalf> out) {
+        collect((BottomHalfImpl) INCOMING.getAcquire(this), BhQueue.INCOMING, 0, out);
+        for (int i = sliceHead; i < sliceTail; i++) {
+            collect(slices[i].first, BhQueue.SLICE, i - sliceHead + 1, out);
+        }
+    }
+
+    private void collect(BottomHalfImpl bh, BhQueue queue, int slice, List<PendingBottomHalf> out) {
+        for (; bh != null && bh != closedMarker; bh = bh.next) {
+            out.add(new PendingBottomHalf(bh.name(), BhFlags.toSet(bh.flags()), queue, slice, bh.owner()));
+        }
+    }
+
+    @Override
+    public long created() {
+        return -1;
+    }
+
+    @Override
+    public int sliceDepth() {
+        return sliceTail - sliceHead;
+    }
+
+    @Override
+    public int maxSliceDepth() {
+        return maxSliceDepth;
+    }
+
+    private static Slice[] newSlices(int n) {
+        Slice[] slices = new Slice[n];
+        for (int i = 0; i < n; i++) {
+            slices[i] = new Slice();
+        }
+        return slices;
+    }
+}
