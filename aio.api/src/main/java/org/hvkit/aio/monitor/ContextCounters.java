@@ -7,7 +7,8 @@ package org.hvkit.aio.monitor;
  * @param polls calls of poll, nested ones included
  * @param progressPolls polls that made progress
  * @param bhRuns bottom-half callbacks run
- * @param bhScheduled schedules that put a BH on a list (a schedule of a pending BH is not counted)
+ * @param bhDequeued BHs a poll took off a list: one per schedule that put a BH on a list (a
+ *     schedule of a BH already pending is not counted)
  * @param timersFired timer callbacks run
  * @param notifierRuns event-notifier handler runs
  * @param channelRuns channel handler runs
@@ -22,7 +23,7 @@ public record ContextCounters(
         long polls,
         long progressPolls,
         long bhRuns,
-        long bhScheduled,
+        long bhDequeued,
         long timersFired,
         long notifierRuns,
         long channelRuns,
