@@ -230,9 +230,15 @@ public final class AioContextImpl implements AioContext {
         notifyLoop();
     }
 
-    /** {@code aio_notify}: wakes the loop if it is or may be blocked. Any thread. */
+    /**
+     * {@code aio_notify}: wakes the loop if it is or may be blocked. Any thread. From the home
+     * thread it does nothing: the loop is running this very code, so it is not blocked, and it
+     * looks at every list before it next sleeps.
+     */
     void notifyLoop() {
-        wakeup.notifyLoop();
+        if (Thread.currentThread() != (Thread) HOME.getVolatile(this)) {
+            wakeup.notifyLoop();
+        }
     }
 
     @Override
