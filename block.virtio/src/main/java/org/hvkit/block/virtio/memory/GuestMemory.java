@@ -1,0 +1,178 @@
+package org.hvkit.block.virtio.memory;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Guest RAM as a set of non-overlapping regions addressed by guest-physical {@code long}
+ * addresses. Every access is bounds-checked with overflow-safe arithmetic and lies within
+ * one region; multi-byte values are little-endian, as virtio 1.x requires.
+ *
+ * <p>Thread-safety: the region table is immutable; accesses from several threads are as
+ * safe as the guest's own: plain reads and writes, ordered by the fences the caller places
+ * (see {@link #fence()}), like a device's DMA.
+ */
+public final class GuestMemory {
+
+    private final MemoryRegion[] regions;
+
+    private GuestMemory(MemoryRegion[] regions) {
+        this.regions = regions;
+    }
+
+    /**
+     * Builds guest memory from regions, which must not overlap.
+     *
+     * @param regions the regions, in any order
+     * @return the guest memory
+     * @throws IllegalArgumentException if two regions overlap
+     */
+    public static GuestMemory of(List<MemoryRegion> regions) {
+        MemoryRegion[] sorted = regions.toArray(new MemoryRegion[0]);
+        Arrays.sort(sorted, Comparator.comparingLong(MemoryRegion::guestAddress));
+        for (int i = 1; i < sorted.length; i++) {
+            MemoryRegion prev = sorted[i - 1];
+            if (Long.compareUnsigned(prev.guestAddress() + prev.size(), sorted[i].guestAddress()) > 0) {
+                throw new IllegalArgumentException("guest memory regions overlap: " + prev + " and " + sorted[i]);
+            }
+        }
+        return new GuestMemory(sorted);
+    }
+
+    /**
+     * Allocates one zeroed region of heap memory.
+     *
+     * @param guestAddress where it starts
+     * @param size its size in bytes
+     * @return the guest memory
+     */
+    public static GuestMemory allocate(long guestAddress, int size) {
+        return of(List.of(new MemoryRegion(guestAddress, ByteBuffer.allocate(size))));
+    }
+
+    /**
+     * Tells whether {@code [address, address + length)} lies inside one region.
+     *
+     * @param address the guest-physical address
+     * @param length the length in bytes, 0 or more
+     * @return true if an access there is allowed
+     */
+    public boolean contains(long address, long length) {
+        return find(address, length) != null;
+    }
+
+    public byte readByte(long address) {
+        MemoryRegion r = require(address, 1);
+        return r.buffer().get(r.offset(address));
+    }
+
+    public void writeByte(long address, byte value) {
+        MemoryRegion r = require(address, 1);
+        r.buffer().put(r.offset(address), value);
+    }
+
+    public short readShort(long address) {
+        MemoryRegion r = require(address, 2);
+        return r.buffer().getShort(r.offset(address));
+    }
+
+    public void writeShort(long address, short value) {
+        MemoryRegion r = require(address, 2);
+        r.buffer().putShort(r.offset(address), value);
+    }
+
+    public int readInt(long address) {
+        MemoryRegion r = require(address, 4);
+        return r.buffer().getInt(r.offset(address));
+    }
+
+    public void writeInt(long address, int value) {
+        MemoryRegion r = require(address, 4);
+        r.buffer().putInt(r.offset(address), value);
+    }
+
+    public long readLong(long address) {
+        MemoryRegion r = require(address, 8);
+        return r.buffer().getLong(r.offset(address));
+    }
+
+    public void writeLong(long address, long value) {
+        MemoryRegion r = require(address, 8);
+        r.buffer().putLong(r.offset(address), value);
+    }
+
+    /**
+     * Copies guest bytes out.
+     *
+     * @param address the guest-physical address
+     * @param dst where to copy to
+     * @param offset the first index in {@code dst}
+     * @param length how many bytes
+     */
+    public void read(long address, byte[] dst, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, dst.length);
+        MemoryRegion r = require(address, length);
+        r.buffer().get(r.offset(address), dst, offset, length);
+    }
+
+    /**
+     * Copies bytes into the guest.
+     *
+     * @param address the guest-physical address
+     * @param src where to copy from
+     * @param offset the first index in {@code src}
+     * @param length how many bytes
+     */
+    public void write(long address, byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        MemoryRegion r = require(address, length);
+        r.buffer().put(r.offset(address), src, offset, length);
+    }
+
+    /**
+     * A full fence, as the {@code virtio_mb()} between a device's ring writes and its reads
+     * of the guest's event index.
+     */
+    public static void fence() {
+        java.lang.invoke.VarHandle.fullFence();
+    }
+
+    private MemoryRegion require(long address, long length) {
+        MemoryRegion r = find(address, length);
+        if (r == null) {
+            throw new GuestMemoryException(address, length);
+        }
+        return r;
+    }
+
+    private MemoryRegion find(long address, long length) {
+        if (length < 0) {
+            return null;
+        }
+        // Few regions (a handful of RAM slots): a linear scan beats a search.
+        for (MemoryRegion r : regions) {
+            if (r.covers(address, length)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The regions, sorted by address.
+     *
+     * @return a copy of the region table
+     */
+    public List<MemoryRegion> regions() {
+        return List.of(regions);
+    }
+
+    /** A little-endian duplicate of a buffer, so that callers' buffers keep their own state. */
+    static ByteBuffer littleEndian(ByteBuffer buffer) {
+        return buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).clear();
+    }
+}
