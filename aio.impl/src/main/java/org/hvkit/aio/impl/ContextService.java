@@ -3,7 +3,9 @@ package org.hvkit.aio.impl;
 import java.time.Duration;
 import java.util.Hashtable;
 import org.hvkit.aio.AioContext;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceFactory;
 import org.osgi.framework.ServiceRegistration;
 
 /**
@@ -43,10 +45,30 @@ final class ContextService {
             properties.put("aio.max.batch", aioMaxBatch);
             properties.put("poll.max.ns", polling.maxNs());
             return new ContextService(ioThread,
-                    bundleContext.registerService(AioContext.class, ioThread.context(), properties));
+                    bundleContext.registerService(AioContext.class, new PerBundle(ioThread.context()), properties));
         } catch (RuntimeException e) {
             ContextNames.release(name);
             throw e;
+        }
+    }
+
+    /** Gives each bundle a view whose BHs carry the bundle's symbolic name. */
+    private static final class PerBundle implements ServiceFactory<AioContext> {
+        private final AioContextImpl context;
+
+        PerBundle(AioContextImpl context) {
+            this.context = context;
+        }
+
+        @Override
+        public AioContext getService(Bundle bundle, ServiceRegistration<AioContext> registration) {
+            return new OwnedContext(context, bundle.getSymbolicName());
+        }
+
+        @Override
+        public void ungetService(Bundle bundle, ServiceRegistration<AioContext> registration,
+                AioContext service) {
+            // The view holds nothing of its own; the BHs it made belong to their creator.
         }
     }
 
