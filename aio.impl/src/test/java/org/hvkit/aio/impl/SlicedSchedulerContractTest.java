@@ -1,0 +1,108 @@
+package org.hvkit.aio.impl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import org.hvkit.aio.AioContextFactory;
+import org.hvkit.aio.monitor.BhQueue;
+import org.hvkit.aio.monitor.ContextSnapshot;
+import org.hvkit.aio.monitor.PendingBottomHalf;
+import org.hvkit.aio.impl.Probes.RunLog;
+import org.hvkit.aio.impl.Probes.Runs;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract suite against the sliced (lock-free, O(1)) scheduler, plus what only it
+ * promises: LIFO order within a slice, slice depth, and no cost for unscheduled BHs.
+ */
+class SlicedSchedulerContractTest extends AioContextContractTest {
+
+    @Override
+    protected String scheduler() {
+        return AioContextFactory.SLICED;
+    }
+
+    @Override
+    protected BhQueue queueBeforePoll() {
+        return BhQueue.INCOMING;
+    }
+
+    @Override
+    protected BhQueue queueInRunningPoll() {
+        return BhQueue.SLICE;
+    }
+
+    @Override
+    protected int outermostSliceNumber() {
+        return 1;
+    }
+
+    @Test
+    void shouldRunSliceInLifoOrder() {
+        RunLog log = new RunLog();
+        scheduled("a", log.entry("a"));
+        scheduled("b", log.entry("b"));
+        scheduled("c", log.entry("c"));
+
+        assertThat(ctx.poll(false)).isTrue();
+
+        assertThat(log.order).containsExactly("c", "b", "a");
+    }
+
+    @Test
+    void shouldListIncomingBhsInTheOrderTheLoopWillVisitThem() {
+        scheduled("a", new Runs());
+        scheduled("b", new Runs());
+
+        assertThat(ctx.snapshot().pendingBottomHalves())
+                .extracting(PendingBottomHalf::name)
+                .containsExactly("b", "a");
+    }
+
+    @Test
+    void shouldReportSliceDepthOfNestedPoll() {
+        List<ContextSnapshot> taken = new ArrayList<>();
+        Runs calls = new Runs();
+        Runnable firstNestsSecondSnapshots = () -> {
+            calls.run();
+            if (calls.count == 1) {
+                ctx.poll(false);
+            } else if (calls.count == 2) {
+                taken.add(ctx.snapshot());
+            }
+        };
+        scheduled("a", firstNestsSecondSnapshots);
+        scheduled("b", firstNestsSecondSnapshots);
+
+        ctx.poll(false);
+
+        assertThat(taken.get(0).sliceDepth()).isEqualTo(2);
+        assertThat(ctx.snapshot().sliceDepth()).isZero();
+        assertThat(ctx.snapshot().maxSliceDepth()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldNotTrackCreatedBhs() {
+        ctx.newBottomHalf("unscheduled", new Runs());
+
+        assertThat(ctx.snapshot().createdBottomHalves()).isEqualTo(-1);
+    }
+
+    @Test
+    void shouldLetGarbageCollectorTakeUnscheduledBh() throws InterruptedException {
+        WeakReference<?> bh = newUnscheduledBottomHalf();
+
+        for (int attempt = 0; attempt < 20 && bh.get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+
+        assertThat(bh.get()).as("an unscheduled BH held by nothing but the test").isNull();
+    }
+
+    private WeakReference<?> newUnscheduledBottomHalf() {
+        return new WeakReference<>(ctx.newBottomHalf("garbage", new Runs()));
+    }
+}
