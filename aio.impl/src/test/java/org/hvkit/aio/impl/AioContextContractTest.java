@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -90,15 +91,22 @@ abstract class AioContextContractTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** Runs a task on another thread, then wakes the loop so that {@link #pollUntil} re-checks. */
+    /**
+     * Runs a task on another thread. The returned future is complete before the task's
+     * thread wakes the loop, so a {@link #pollUntil} waiting for it re-checks in time.
+     */
     protected <T> Future<T> onOtherThread(Callable<T> task) {
-        return others.submit(() -> {
+        CompletableFuture<T> outcome = new CompletableFuture<>();
+        others.execute(() -> {
             try {
-                return task.call();
+                outcome.complete(task.call());
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
             } finally {
                 ctx.wakeUp();
             }
         });
+        return outcome;
     }
 
     /** Polls, blocking, until the condition holds; the home-thread timeout bounds it. */
@@ -555,7 +563,7 @@ abstract class AioContextContractTest {
         List<Boolean> nestedProgress = new ArrayList<>();
         Runnable firstPollsNested = () -> {
             runs.run();
-            if (nestedProgress.isEmpty()) {
+            if (runs.count == 1) {
                 nestedProgress.add(ctx.poll(false));
                 runsWhenNestedPollReturned.add(runs.count);
             }
@@ -618,7 +626,14 @@ abstract class AioContextContractTest {
     }
 
     @Test
-    void shouldNotBlockOnWakeUpThatCameBeforePoll() {
+    void shouldNotBlockOnWakeUpFromAnotherThreadBeforePoll() throws Exception {
+        await(others.submit(ctx::wakeUp));
+
+        assertThat(ctx.poll(true)).isFalse();
+    }
+
+    @Test
+    void shouldNotBlockOnWakeUpFromHomeThreadBeforePoll() {
         ctx.wakeUp();
 
         assertThat(ctx.poll(true)).isFalse();
@@ -897,6 +912,26 @@ abstract class AioContextContractTest {
     }
 
     @Test
+    void shouldWakeBlockingPollWhenAnotherThreadArmsEarlierTimer() throws Exception {
+        ctx.newTimer(ClockType.REALTIME, "far", new Runs()).modRelativeNanos(5_000 * MS);
+        Runs fired = new Runs();
+        AioTimer near = ctx.newTimer(ClockType.REALTIME, "near", fired);
+        CountDownLatch aboutToPoll = new CountDownLatch(1);
+        Future<Object> remote = onOtherThread(() -> {
+            letHomeThreadBlock(aboutToPoll);
+            near.modRelativeNanos(10 * MS);
+            return null;
+        });
+        long start = System.nanoTime();
+
+        aboutToPoll.countDown();
+        pollUntil(() -> fired.count > 0);
+
+        assertThat(System.nanoTime() - start).isLessThan(2_000 * MS);
+        await(remote);
+    }
+
+    @Test
     void shouldFireExpiredTimersInDeadlineOrder() {
         VirtualClock clock = stoppedVirtualClock();
         RunLog log = new RunLog();
@@ -1066,6 +1101,19 @@ abstract class AioContextContractTest {
         ctx.close();
 
         assertThat(runs.count).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRunEveryScheduledBhAtCloseWhenOneReschedulesItself() {
+        Runs plain = new Runs();
+        scheduled("plain", plain);
+        BhLoop periodic = BhLoop.rescheduling(ctx, "periodic", 10);
+        periodic.bh.schedule();
+
+        Throwable thrown = catchThrowable(ctx::close); // a late schedule() may throw: not the point
+
+        assertThat(periodic.runs).isEqualTo(1);
+        assertThat(plain.count).as("runs of the other BH; close() threw %s", thrown).isEqualTo(1);
     }
 
     @Test
@@ -1298,6 +1346,15 @@ abstract class AioContextContractTest {
     }
 
     @Test
+    void shouldReportBusyWhenHomeThreadDoesNotAnswerSnapshot() {
+        Future<ContextSnapshot> remote = onOtherThread(ctx::snapshot);
+
+        assertThat(catchThrowable(() -> await(remote)))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(ContextBusyException.class);
+    }
+
+    @Test
     void shouldListScheduledBhAsWaitingForNextPoll() {
         scheduled("bh", new Runs());
 
@@ -1516,10 +1573,11 @@ abstract class AioContextContractTest {
     }
 
     @Test
-    void shouldElideWakeUpWhileLoopIsNotWaiting() {
+    void shouldElideWakeUpWhileLoopIsNotWaiting() throws Exception {
+        BottomHalf bh = ctx.newBottomHalf("remote", new Runs());
         ContextCounters before = counters();
 
-        scheduled("bh", new Runs());
+        await(others.submit(bh::schedule));
         ctx.poll(false);
 
         ContextCounters after = counters();
