@@ -227,7 +227,9 @@ public final class AioContextImpl implements AioContext {
 
     @Override
     public void wakeUp() {
-        notifyLoop();
+        // Unlike internal notifications, an explicit wake-up from the home thread is kept:
+        // the next blocking poll must not sleep (QEMU's aio_notify remembers it too).
+        wakeup.notifyLoop();
     }
 
     /**
@@ -321,6 +323,7 @@ public final class AioContextImpl implements AioContext {
     public <T> T call(Callable<T> task, Duration timeout) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(timeout, "timeout");
+        checkOpen();
         if (inContextThread()) {
             try {
                 return task.call();

@@ -41,6 +41,12 @@ public final class BottomHalfImpl implements BottomHalf {
      */
     BottomHalfImpl next;
 
+    /**
+     * The linear scheduler's walk epoch when this BH last became PENDING; unused by the
+     * sliced scheduler. Written by the thread that set PENDING, read by the home thread.
+     */
+    int epoch;
+
     BottomHalfImpl(String name, Runnable callback, String owner, int initialFlags,
             BhScheduler scheduler, AioContextImpl context) {
         this.name = Objects.requireNonNull(name, "name");

@@ -46,7 +46,12 @@ final class IoThread {
                 }
             }
         } finally {
-            context.closeNow();
+            try {
+                context.closeNow();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "IOThread " + context.name()
+                        + ": a callback failed in the last round before close", e);
+            }
         }
     }
 

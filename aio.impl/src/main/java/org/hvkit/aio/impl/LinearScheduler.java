@@ -15,6 +15,13 @@ import org.hvkit.aio.monitor.PendingBottomHalf;
  * unlinked only when no poll is walking the list, as QEMU's {@code list_lock} counter did;
  * a nested poll therefore never sees a node vanish under it.
  *
+ * <p>The flags mean what they mean in the sliced scheduler: PENDING is set by the schedule
+ * (or delete) that finds it clear, and cleared by the walk that takes the BH. One thing is
+ * added to QEMU's old walk so that both schedulers keep one contract: each walk has an
+ * epoch, and a BH made PENDING during a walk (by a callback, say) carries that walk's epoch
+ * and waits for the next one, instead of running in the same poll because it happens to sit
+ * further down the list.
+ *
  * <p>Thread-safety: {@link #create}, {@link #enqueue} and {@link #delete} from any thread,
  * lock-free; everything else only in the home thread.
  */
@@ -47,6 +54,12 @@ final class LinearScheduler implements BhScheduler {
     @SuppressWarnings("unused")
     private volatile boolean closed;
 
+    /**
+     * The epoch of the walk in progress; bumped by the home thread as each walk starts,
+     * read by any thread that makes a BH pending.
+     */
+    private volatile int epoch;
+
     /** Walks in progress (nested polls). Home thread only. */
     private int walking;
     private int maxWalking;
@@ -59,7 +72,9 @@ final class LinearScheduler implements BhScheduler {
     @Override
     public BottomHalfImpl create(String name, Runnable callback, String owner, int initialFlags,
             AioContextImpl context) {
-        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, initialFlags, this, context);
+        int flags = initialFlags == 0 ? 0 : initialFlags | BhFlags.PENDING;
+        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, flags, this, context);
+        bh.epoch = epoch;
         for (;;) {
             BottomHalfImpl head = (BottomHalfImpl) FIRST.getVolatile(this);
             bh.next = head;
@@ -78,7 +93,13 @@ final class LinearScheduler implements BhScheduler {
         if ((boolean) CLOSED.getVolatile(this)) {
             throw closed();
         }
-        int old = bh.orFlags(newFlags);
+        int old = bh.orFlags(BhFlags.PENDING | newFlags);
+        if ((old & BhFlags.PENDING) == 0) {
+            // Written after the or-operation: a walk that sees PENDING with an older epoch
+            // runs the BH at once, which for a schedule from another thread (concurrent with
+            // the walk) is as right as the next poll; the home thread's own order is exact.
+            bh.epoch = epoch;
+        }
         takeBackIfClosed(bh, old);
         return old;
     }
@@ -103,7 +124,7 @@ final class LinearScheduler implements BhScheduler {
 
     @Override
     public void delete(BottomHalfImpl bh) {
-        bh.orFlags(BhFlags.DELETED);
+        bh.orFlags(BhFlags.PENDING | BhFlags.DELETED);
     }
 
     @Override
@@ -112,11 +133,13 @@ final class LinearScheduler implements BhScheduler {
         boolean sawDead = false;
         walking++;
         maxWalking = Math.max(maxWalking, walking);
+        int walkEpoch = epoch + 1;
+        epoch = walkEpoch;
         try {
             // Pairs with the CAS in create(): we see each BH's fields and next link.
             for (BottomHalfImpl bh = (BottomHalfImpl) FIRST.getAcquire(this); bh != null; bh = bh.next) {
                 int flags = bh.flags();
-                if ((flags & BhFlags.SCHEDULED) != 0) {
+                if ((flags & BhFlags.PENDING) != 0 && bh.epoch - walkEpoch < 0) {
                     progress |= dequeueAndRun(bh, counters);
                     flags = bh.flags();
                 }
@@ -134,7 +157,7 @@ final class LinearScheduler implements BhScheduler {
     private boolean dequeueAndRun(BottomHalfImpl bh, LoopCounters counters) {
         // Pairs with the or-operation in enqueue(): the callback sees every write made
         // before schedule(), and a schedule after this point makes it run again.
-        int old = bh.clearFlags(BhFlags.SCHEDULED | BhFlags.IDLE);
+        int old = bh.clearFlags(BhFlags.CLEARED_ON_DEQUEUE);
         counters.bhDequeued++;
         if ((old & BhFlags.ONESHOT) != 0) {
             bh.orFlags(BhFlags.DELETED);
@@ -175,7 +198,25 @@ final class LinearScheduler implements BhScheduler {
     @Override
     public void closeAndRunLast(LoopCounters counters) {
         CLOSED.setVolatile(this, true);
-        runScheduled(counters);
+        RuntimeException first = null;
+        // Each walk takes what it runs before running it, so walking again after a failed
+        // callback runs exactly the rest. Two walks are enough for BHs made pending during
+        // the first one; a schedule after close throws, so there is no third.
+        for (int walks = 0; walks < 2; walks++) {
+            try {
+                runScheduled(counters);
+            } catch (RuntimeException | Error e) {
+                first = first == null ? asRuntime(e) : first;
+                walks--;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static RuntimeException asRuntime(Throwable t) {
+        return t instanceof RuntimeException ? (RuntimeException) t : new RuntimeException(t);
     }
 
     @Override
@@ -197,7 +238,7 @@ final class LinearScheduler implements BhScheduler {
     public void collectPending(List<PendingBottomHalf> out) {
         for (BottomHalfImpl bh = (BottomHalfImpl) FIRST.getAcquire(this); bh != null; bh = bh.next) {
             int flags = bh.flags();
-            if ((flags & (BhFlags.SCHEDULED | BhFlags.DELETED)) != 0) {
+            if ((flags & BhFlags.PENDING) != 0) {
                 out.add(new PendingBottomHalf(bh.name(), BhFlags.toSet(flags), BhQueue.LIST, 0, bh.owner()));
             }
         }

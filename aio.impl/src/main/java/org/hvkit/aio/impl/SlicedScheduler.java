@@ -141,9 +141,23 @@ final class SlicedScheduler implements BhScheduler {
     @Override
     public void closeAndRunLast(LoopCounters counters) {
         BottomHalfImpl last = (BottomHalfImpl) INCOMING.getAndSet(this, closedMarker);
-        if (last != closedMarker) {
-            appendSlice(last);
-            runSlices(counters);
+        if (last == closedMarker) {
+            return;
+        }
+        appendSlice(last);
+        RuntimeException first = null;
+        // A failing callback leaves the rest of its slice queued: keep going until every
+        // BH of the last round has had its run, then report the first failure.
+        for (;;) {
+            try {
+                runSlices(counters);
+                break;
+            } catch (RuntimeException | Error e) {
+                first = first == null ? (e instanceof RuntimeException ? (RuntimeException) e : new RuntimeException(e)) : first;
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
