@@ -62,7 +62,7 @@ public class SystemIT {
     @Test
     public void shouldInstallEveryBundleOfTheDistribution() {
         List<String> locations = Arrays.stream(context.getBundles()).map(Bundle::getLocation).toList();
-        for (Path jar : HvkitSystem.levelOneBundles()) {
+        for (Path jar : HvkitSystem.bundlesOfLevel(1)) {
             assertTrue(jar + " is not installed", locations.contains(jar.toUri().toString()));
         }
         assertNotNull(bundleNamed("org.hvkit.aio.api"));
