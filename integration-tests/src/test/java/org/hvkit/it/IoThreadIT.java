@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
+import org.apache.felix.service.command.CommandProcessor;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.BottomHalf;
 import org.junit.After;
@@ -40,6 +41,9 @@ public class IoThreadIT {
 
     @Inject
     private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private CommandProcessor commandProcessor;
 
     private ServiceTracker<AioContext, AioContext> iothread0;
 
@@ -81,6 +85,16 @@ public class IoThreadIT {
         assertEquals("iothread0", context.name());
         assertEquals("sliced", iothread0.getServiceReference().getProperty("aio.scheduler"));
         assertEquals("sliced", context.schedulerName());
+    }
+
+    @Test
+    public void shouldListTheContextsInTheShell() throws Exception {
+        Services.await(iothread0, "iothread0");
+
+        String contexts = new Gogo(commandProcessor).run("aio:contexts");
+
+        assertTrue(contexts, contexts.lines().anyMatch(line -> line.startsWith("main ")));
+        assertTrue(contexts, contexts.lines().anyMatch(line -> line.startsWith("iothread0 ")));
     }
 
     @Test
