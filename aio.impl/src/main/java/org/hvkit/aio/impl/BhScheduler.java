@@ -53,6 +53,25 @@ interface BhScheduler {
      */
     int readiness();
 
+    /**
+     * Walks a list from {@code first} up to {@code end} (exclusive, may be null) and tells
+     * what a poll would find there. Only the home thread, on lists whose links it owns or
+     * that producers only extend at the head.
+     */
+    static int readinessOf(BottomHalfImpl first, BottomHalfImpl end) {
+        int readiness = NOTHING;
+        for (BottomHalfImpl bh = first; bh != null && bh != end; bh = bh.next) {
+            int flags = bh.flags();
+            if (BhFlags.shouldRun(flags)) {
+                if ((flags & BhFlags.IDLE) == 0) {
+                    return READY;
+                }
+                readiness = IDLE_ONLY;
+            }
+        }
+        return readiness;
+    }
+
     /** Nothing is scheduled. */
     int NOTHING = 0;
     /** Only idle BHs are scheduled. */

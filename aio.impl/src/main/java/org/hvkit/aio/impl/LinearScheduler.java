@@ -221,17 +221,7 @@ final class LinearScheduler implements BhScheduler {
 
     @Override
     public int readiness() {
-        int readiness = NOTHING;
-        for (BottomHalfImpl bh = (BottomHalfImpl) FIRST.getAcquire(this); bh != null; bh = bh.next) {
-            int flags = bh.flags();
-            if (BhFlags.shouldRun(flags)) {
-                if ((flags & BhFlags.IDLE) == 0) {
-                    return READY;
-                }
-                readiness = IDLE_ONLY;
-            }
-        }
-        return readiness;
+        return BhScheduler.readinessOf((BottomHalfImpl) FIRST.getAcquire(this), null);
     }
 
     @Override

@@ -213,18 +213,8 @@ final class SlicedScheduler implements BhScheduler {
     }
 
     /** Walks one list; nodes behind the head never change while we are the consumer. */
-    private int scan(BottomHalfImpl bh) {
-        int readiness = NOTHING;
-        for (; bh != null && bh != closedMarker; bh = bh.next) {
-            int flags = bh.flags();
-            if (BhFlags.shouldRun(flags)) {
-                if ((flags & BhFlags.IDLE) == 0) {
-                    return READY;
-                }
-                readiness = IDLE_ONLY;
-            }
-        }
-        return readiness;
+    private int scan(BottomHalfImpl first) {
+        return BhScheduler.readinessOf(first, closedMarker);
     }
 
     @Override
