@@ -69,6 +69,7 @@ public class DeleteVsPollTest {
     @Outcome(id = "0, 0, 4, 0", expect = ACCEPTABLE, desc = "delete took effect first: forgotten unrun")
     @Outcome(id = "1, 0, 4, 0", expect = ACCEPTABLE, desc = "the loop saw delete() return: forgotten unrun")
     @Outcome(id = "1, 1, .*", expect = FORBIDDEN, desc = "ran after the loop thread saw delete() return")
+    @Outcome(id = "[01], [01], 5, [01]", expect = FORBIDDEN, desc = "forgotten but left PENDING (on no list)")
     @Outcome(expect = FORBIDDEN, desc = "ran after delete's effect, twice, or not forgotten")
     @State
     public static class Sliced extends Base {
@@ -98,6 +99,7 @@ public class DeleteVsPollTest {
     @Outcome(id = "0, 0, 4, 0", expect = ACCEPTABLE, desc = "delete took effect first: not run")
     @Outcome(id = "1, 0, 4, 0", expect = ACCEPTABLE, desc = "the loop saw delete() return: not run")
     @Outcome(id = "1, 1, .*", expect = FORBIDDEN, desc = "ran after the loop thread saw delete() return")
+    @Outcome(id = "[01], [01], 5, [01]", expect = FORBIDDEN, desc = "forgotten but left PENDING (on no list)")
     @Outcome(expect = FORBIDDEN, desc = "ran after delete's effect, twice, or not forgotten")
     @State
     public static class Linear extends Base {

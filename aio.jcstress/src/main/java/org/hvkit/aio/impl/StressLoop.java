@@ -63,7 +63,7 @@ final class StressLoop {
         return scheduler.runScheduled(counters);
     }
 
-    /** BHs taken off a list (or, for the linear scheduler, found scheduled) so far. */
+    /** BHs dequeued so far: taken off a list, or for the linear scheduler taken by a walk. */
     int dequeued() {
         return (int) counters.bhDequeued;
     }

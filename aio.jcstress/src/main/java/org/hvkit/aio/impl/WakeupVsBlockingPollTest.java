@@ -86,6 +86,7 @@ public class WakeupVsBlockingPollTest {
     @Outcome(id = "0, 1, 1, 1", expect = ACCEPTABLE, desc = "the loop saw the BH; a wake-up was sent anyway")
     @Outcome(id = "1, 1, 0, 1", expect = ACCEPTABLE_INTERESTING, desc = "the loop went to sleep and was woken")
     @Outcome(id = "1, 0, .*", expect = FORBIDDEN, desc = "lost wake-up: the loop sleeps with a BH scheduled")
+    @Outcome(id = "0, 0, 0, 1", expect = FORBIDDEN, desc = "the loop saw the BH ready, then its poll did not run it")
     @Outcome(expect = FORBIDDEN, desc = "inconsistent: lost, doubled, or seen but not run")
     @State
     public static class Sliced extends Base {
@@ -115,6 +116,7 @@ public class WakeupVsBlockingPollTest {
     @Outcome(id = "0, 1, 1, 1", expect = ACCEPTABLE, desc = "the loop saw the BH; a wake-up was sent anyway")
     @Outcome(id = "1, 1, 0, 1", expect = ACCEPTABLE_INTERESTING, desc = "the loop went to sleep and was woken")
     @Outcome(id = "1, 0, .*", expect = FORBIDDEN, desc = "lost wake-up: the loop sleeps with a BH scheduled")
+    @Outcome(id = "0, 0, 0, 1", expect = FORBIDDEN, desc = "the loop saw the BH ready, then its poll did not run it")
     @Outcome(expect = FORBIDDEN, desc = "inconsistent: lost, doubled, or seen but not run")
     @State
     public static class Linear extends Base {
