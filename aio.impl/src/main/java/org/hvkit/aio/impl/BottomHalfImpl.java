@@ -42,10 +42,10 @@ public final class BottomHalfImpl implements BottomHalf {
     BottomHalfImpl next;
 
     /**
-     * The linear scheduler's walk epoch when this BH last became PENDING; unused by the
-     * sliced scheduler. Written by the thread that set PENDING, read by the home thread.
+     * The linear scheduler's walk epoch when a callback of that walk made this BH PENDING;
+     * unused by the sliced scheduler. Home thread only.
      */
-    int epoch;
+    long epoch;
 
     BottomHalfImpl(String name, Runnable callback, String owner, int initialFlags,
             BhScheduler scheduler, AioContextImpl context) {

@@ -18,9 +18,11 @@ import org.hvkit.aio.monitor.PendingBottomHalf;
  * <p>The flags mean what they mean in the sliced scheduler: PENDING is set by the schedule
  * (or delete) that finds it clear, and cleared by the walk that takes the BH. One thing is
  * added to QEMU's old walk so that both schedulers keep one contract: each walk has an
- * epoch, and a BH made PENDING during a walk (by a callback, say) carries that walk's epoch
- * and waits for the next one, instead of running in the same poll because it happens to sit
- * further down the list.
+ * epoch, and a BH that a callback makes PENDING during a walk carries that walk's epoch and
+ * waits for the next one, instead of running in the same poll because it happens to sit
+ * further down the list. Only the walking thread stamps epochs; a schedule from another
+ * thread is concurrent with the walk, and running it at once is as right as later (and
+ * keeps "the loop saw it ready, so this poll runs it").
  *
  * <p>Thread-safety: {@link #create}, {@link #enqueue} and {@link #delete} from any thread,
  * lock-free; everything else only in the home thread.
@@ -54,11 +56,14 @@ final class LinearScheduler implements BhScheduler {
     @SuppressWarnings("unused")
     private volatile boolean closed;
 
+    /** The epoch of the latest walk; bumped as each walk starts. Home thread only. */
+    private long epoch;
+
     /**
-     * The epoch of the walk in progress; bumped by the home thread as each walk starts,
-     * read by any thread that makes a BH pending.
+     * The thread walking now, or null. Plain: only the home thread writes it, and a foreign
+     * thread can never read its own identity in it, stale or not.
      */
-    private volatile int epoch;
+    private Thread walker;
 
     /** Walks in progress (nested polls). Home thread only. */
     private int walking;
@@ -74,7 +79,7 @@ final class LinearScheduler implements BhScheduler {
             AioContextImpl context) {
         int flags = initialFlags == 0 ? 0 : initialFlags | BhFlags.PENDING;
         BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, flags, this, context);
-        bh.epoch = epoch;
+        stampIfWalking(bh);
         for (;;) {
             BottomHalfImpl head = (BottomHalfImpl) FIRST.getVolatile(this);
             bh.next = head;
@@ -95,13 +100,17 @@ final class LinearScheduler implements BhScheduler {
         }
         int old = bh.orFlags(BhFlags.PENDING | newFlags);
         if ((old & BhFlags.PENDING) == 0) {
-            // Written after the or-operation: a walk that sees PENDING with an older epoch
-            // runs the BH at once, which for a schedule from another thread (concurrent with
-            // the walk) is as right as the next poll; the home thread's own order is exact.
-            bh.epoch = epoch;
+            stampIfWalking(bh);
         }
         takeBackIfClosed(bh, old);
         return old;
+    }
+
+    /** A BH made pending by a callback of the walk in progress waits for the next walk. */
+    private void stampIfWalking(BottomHalfImpl bh) {
+        if (walker == Thread.currentThread()) {
+            bh.epoch = epoch;
+        }
     }
 
     /**
@@ -133,20 +142,22 @@ final class LinearScheduler implements BhScheduler {
         boolean sawDead = false;
         walking++;
         maxWalking = Math.max(maxWalking, walking);
-        int walkEpoch = epoch + 1;
-        epoch = walkEpoch;
+        long walkEpoch = ++epoch;
+        walker = Thread.currentThread();
         try {
             // Pairs with the CAS in create(): we see each BH's fields and next link.
             for (BottomHalfImpl bh = (BottomHalfImpl) FIRST.getAcquire(this); bh != null; bh = bh.next) {
                 int flags = bh.flags();
-                if ((flags & BhFlags.PENDING) != 0 && bh.epoch - walkEpoch < 0) {
+                if ((flags & BhFlags.PENDING) != 0 && bh.epoch < walkEpoch) {
                     progress |= dequeueAndRun(bh, counters);
                     flags = bh.flags();
                 }
                 sawDead |= (flags & BhFlags.DELETED) != 0;
             }
         } finally {
-            walking--;
+            if (--walking == 0) {
+                walker = null;
+            }
         }
         if (sawDead && walking == 0) {
             unlinkDead();
@@ -175,7 +186,9 @@ final class LinearScheduler implements BhScheduler {
         BottomHalfImpl head;
         // Producers only ever CAS the head, so removing a dead head needs a CAS too.
         while ((head = (BottomHalfImpl) FIRST.getVolatile(this)) != null && isDead(head)) {
-            FIRST.compareAndSet(this, head, head.next);
+            if (FIRST.compareAndSet(this, head, head.next)) {
+                forget(head);
+            }
         }
         if (head == null) {
             return;
@@ -184,11 +197,17 @@ final class LinearScheduler implements BhScheduler {
         BottomHalfImpl prev = head;
         for (BottomHalfImpl bh = prev.next; bh != null; bh = prev.next) {
             if (isDead(bh)) {
-                prev.next = bh.next;
+                prev.next = forget(bh);
             } else {
                 prev = bh;
             }
         }
+    }
+
+    /** Unlinks a dead BH for good: it is on no list any more, so it is not PENDING either. */
+    private static BottomHalfImpl forget(BottomHalfImpl bh) {
+        bh.clearFlags(BhFlags.PENDING);
+        return bh.next;
     }
 
     private static boolean isDead(BottomHalfImpl bh) {
