@@ -7,6 +7,7 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.hvkit.aio.ChannelHandler;
 import org.hvkit.aio.ChannelRegistration;
@@ -24,6 +25,12 @@ final class ChannelDispatcher {
 
     private final Selector selector;
     private final Consumer<SelectionKey> collect = this::collect;
+
+    /**
+     * Registrations not yet closed. Asking the selector for its key set costs a check and a
+     * map count on every poll; this counter is one volatile read.
+     */
+    private final AtomicInteger registered = new AtomicInteger();
     private SelectionKey[] readyKeys = new SelectionKey[16];
     private int[] readyOps = new int[16];
     private int readyCount;
@@ -42,17 +49,27 @@ final class ChannelDispatcher {
 
     ChannelRegistration register(SelectableChannel channel, int ops, ChannelHandler handler,
             AioContextImpl context) {
-        ChannelRegistrationImpl registration = new ChannelRegistrationImpl(channel, handler, context);
+        ChannelRegistrationImpl registration = new ChannelRegistrationImpl(channel, handler, context, this);
         try {
             registration.bind(channel.register(selector, ops, registration));
         } catch (ClosedChannelException e) {
             throw new IllegalArgumentException("channel is closed", e);
         }
+        registered.incrementAndGet();
         return registration;
     }
 
+    /** Called once per registration when it is closed. Any thread. */
+    void unregistered() {
+        registered.decrementAndGet();
+    }
+
+    /**
+     * Whether a select could find anything. A cancelled key may linger in the selector until
+     * its next select; skipping that select is harmless, the next one deregisters it.
+     */
     boolean hasChannels() {
-        return !selector.keys().isEmpty();
+        return registered.get() > 0;
     }
 
     /** A mark to pass to {@link #dispatchSince}. Home thread. */

@@ -3,6 +3,7 @@ package org.hvkit.aio.impl;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.hvkit.aio.ChannelHandler;
 import org.hvkit.aio.ChannelRegistration;
 
@@ -17,12 +18,16 @@ final class ChannelRegistrationImpl implements ChannelRegistration {
     private final SelectableChannel channel;
     private final ChannelHandler handler;
     private final AioContextImpl context;
+    private final ChannelDispatcher dispatcher;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile SelectionKey key;
 
-    ChannelRegistrationImpl(SelectableChannel channel, ChannelHandler handler, AioContextImpl context) {
+    ChannelRegistrationImpl(SelectableChannel channel, ChannelHandler handler, AioContextImpl context,
+            ChannelDispatcher dispatcher) {
         this.channel = channel;
         this.handler = handler;
         this.context = context;
+        this.dispatcher = dispatcher;
     }
 
     void bind(SelectionKey key) {
@@ -56,8 +61,11 @@ final class ChannelRegistrationImpl implements ChannelRegistration {
 
     @Override
     public void close() {
-        key.cancel();
-        context.notifyLoop();
+        if (closed.compareAndSet(false, true)) {
+            key.cancel();
+            dispatcher.unregistered();
+            context.notifyLoop();
+        }
     }
 
     /**

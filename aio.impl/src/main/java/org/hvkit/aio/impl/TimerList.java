@@ -91,6 +91,11 @@ final class TimerList {
         earliest = first == null ? Long.MAX_VALUE : first.expireAt;
     }
 
+    /** Whether any timer is armed. Any thread, lock-free; the loop asks before reading a clock. */
+    boolean hasTimers() {
+        return hasTimers;
+    }
+
     /**
      * Nanoseconds until the earliest deadline: 0 if due, -1 if none. Any thread, lock-free.
      */
