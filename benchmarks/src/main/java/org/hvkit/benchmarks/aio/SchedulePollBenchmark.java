@@ -2,7 +2,10 @@ package org.hvkit.benchmarks.aio;
 
 import java.util.concurrent.TimeUnit;
 import org.hvkit.aio.AioContext;
+import org.hvkit.aio.AioTimer;
 import org.hvkit.aio.BottomHalf;
+import org.hvkit.aio.ClockType;
+import org.hvkit.aio.EventNotifier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -19,7 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * in the context. Run with {@code -prof gc}: steady state should allocate nothing
  * ({@code gc.alloc.rate.norm} 0 B/op) for a reused BH; a oneshot makes one BH per call by
  * design ({@code aio_bh_schedule_oneshot} mallocs too). {@link #pollEmpty} is the poll's
- * own floor.
+ * own floor. {@link #timerRearmPoll} and {@link #notifierSetPoll} check the other two
+ * steady-state paths of the contract: re-arming a timer and setting a notifier.
  *
  * <p>Thread-safety: one benchmark thread; the trial setup runs in it and makes it the
  * context's home thread.
@@ -35,6 +39,8 @@ public class SchedulePollBenchmark {
     private AioContext ctx;
     private BottomHalf bh;
     private Runnable task;
+    private AioTimer timer;
+    private EventNotifier notifier;
     private long runs;
 
     @Setup(Level.Trial)
@@ -43,6 +49,15 @@ public class SchedulePollBenchmark {
         bh = ctx.newBottomHalf("bench", this::run);
         // Made once: a capturing lambda per call would measure the caller's allocation.
         task = this::run;
+        timer = ctx.newTimer(ClockType.VIRTUAL, "bench", this::run);
+        notifier = ctx.newEventNotifier("bench", this::clearNotifier);
+        // Stopped: a virtual deadline of "now" fires in the very next poll, every time.
+        ctx.virtualClock().stop();
+    }
+
+    private void clearNotifier() {
+        notifier.testAndClear();
+        runs++;
     }
 
     private void run() {
@@ -58,6 +73,18 @@ public class SchedulePollBenchmark {
     @Benchmark
     public boolean scheduleOneshotPoll() {
         ctx.scheduleOneshot("oneshot", task);
+        return ctx.poll(false);
+    }
+
+    @Benchmark
+    public boolean timerRearmPoll() {
+        timer.modNanos(ctx.clockNanos(ClockType.VIRTUAL));
+        return ctx.poll(false);
+    }
+
+    @Benchmark
+    public boolean notifierSetPoll() {
+        notifier.set();
         return ctx.poll(false);
     }
 
