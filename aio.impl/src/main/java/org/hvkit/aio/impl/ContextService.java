@@ -36,8 +36,9 @@ final class ContextService {
     static ContextService start(BundleContext bundleContext, String name, String scheduler,
             AdaptivePolling polling, long aioMaxBatch) {
         ContextNames.claim(name);
+        IoThread ioThread = null;
         try {
-            IoThread ioThread = new IoThread(name, scheduler, polling);
+            ioThread = new IoThread(name, scheduler, polling);
             ioThread.start();
             Hashtable<String, Object> properties = new Hashtable<>();
             properties.put(AioContext.CONTEXT_NAME, name);
@@ -47,6 +48,10 @@ final class ContextService {
             return new ContextService(ioThread,
                     bundleContext.registerService(AioContext.class, new PerBundle(ioThread.context()), properties));
         } catch (RuntimeException e) {
+            // No half-started IOThread: a failed registration (a stopping bundle, say) stops it.
+            if (ioThread != null) {
+                ioThread.stop(STOP_TIMEOUT);
+            }
             ContextNames.release(name);
             throw e;
         }
