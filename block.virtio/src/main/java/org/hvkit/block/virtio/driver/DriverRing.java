@@ -88,9 +88,9 @@ public final class DriverRing {
      * @return the head index, or -1 if too few descriptors are free
      */
     public int addChain(long[] addresses, int[] lengths, int readable) {
-        int n = addresses.length;
-        if (n == 0 || n != lengths.length || n > freeCount) {
-            return n == 0 || n != lengths.length ? fail("bad chain") : -1;
+        int n = checkChain(addresses, lengths);
+        if (n > freeCount) {
+            return -1;
         }
         int head = freeHead;
         int index = head;
@@ -116,10 +116,7 @@ public final class DriverRing {
      * @return the head index, or -1 if no descriptor is free
      */
     public int addIndirectChain(long table, long[] addresses, int[] lengths, int readable) {
-        int n = addresses.length;
-        if (n == 0 || n != lengths.length) {
-            return fail("bad chain");
-        }
+        int n = checkChain(addresses, lengths);
         if (freeCount == 0) {
             return -1;
         }
@@ -134,8 +131,12 @@ public final class DriverRing {
         return head;
     }
 
-    private static int fail(String why) {
-        throw new IllegalArgumentException(why);
+    private static int checkChain(long[] addresses, int[] lengths) {
+        int n = Objects.requireNonNull(addresses, "addresses").length;
+        if (n == 0 || n != Objects.requireNonNull(lengths, "lengths").length) {
+            throw new IllegalArgumentException("a chain needs one length per address, and at least one buffer");
+        }
+        return n;
     }
 
     private void take(int head, int n, int newFreeHead) {

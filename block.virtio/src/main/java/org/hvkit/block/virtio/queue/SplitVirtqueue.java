@@ -48,6 +48,8 @@ public final class SplitVirtqueue {
     /** used->idx at the last notification decision, for vring_need_event's old index. */
     private int signalledUsed;
     private boolean signalledUsedValid;
+    /** True if publish() stored a new used->idx since the last notification decision. */
+    private boolean unsignalled;
     private boolean guestNotifications;
     private String brokenReason;
 
@@ -80,6 +82,7 @@ public final class SplitVirtqueue {
         inFlight = 0;
         signalledUsed = 0;
         signalledUsedValid = false;
+        unsignalled = false;
         guestNotifications = true;
         brokenReason = layout.fitsIn(memory) ? null : RING_OUTSIDE_RAM;
     }
@@ -203,6 +206,7 @@ public final class SplitVirtqueue {
             return;
         }
         publishedUsedIdx = usedIdx;
+        unsignalled = true;
     }
 
     /**
@@ -221,12 +225,13 @@ public final class SplitVirtqueue {
         // used_event (or clearing NO_INTERRUPT) and re-reading used->idx: either we see its
         // request here or it sees our new index there.
         GuestMemory.fence();
+        if (!unsignalled) {
+            return false;
+        }
         int newIdx = publishedUsedIdx;
         int oldIdx = signalledUsed;
         boolean valid = signalledUsedValid;
-        if (valid && newIdx == oldIdx) {
-            return false;
-        }
+        unsignalled = false;
         signalledUsed = newIdx;
         signalledUsedValid = true;
         try {
@@ -294,6 +299,11 @@ public final class SplitVirtqueue {
     /** The next available-ring index the device will take. */
     public int lastAvailIdx() {
         return lastAvailIdx;
+    }
+
+    /** avail->idx as the device last read it (the guest may have moved it since). */
+    public int availIdx() {
+        return shadowAvailIdx;
     }
 
     /** The used-ring index of the next push (pushed, maybe not yet published). */

@@ -34,6 +34,28 @@ class SplitVirtqueueNotificationTest {
     }
 
     @Test
+    void shouldNotNotifyWhenNothingWasPublished() {
+        RingFixture f = new RingFixture(8, 0);
+
+        assertThat(f.queue.needsNotification()).isFalse();
+    }
+
+    @Test
+    void shouldNotifyAfterAFullWrapOfPublishes() {
+        // Nothing new is judged by "published since the last decision", not by index equality.
+        RingFixture f = new RingFixture(1, 0);
+        complete(f, 1);
+        f.driver.pollUsed();
+        f.queue.needsNotification();
+        for (int i = 0; i < 65536; i++) {
+            complete(f, 1);
+            f.driver.pollUsed();
+        }
+
+        assertThat(f.queue.needsNotification()).isTrue();
+    }
+
+    @Test
     void shouldNotNotifyTwiceForTheSamePublishedIndex() {
         RingFixture f = new RingFixture(8, 0);
         complete(f, 1);
