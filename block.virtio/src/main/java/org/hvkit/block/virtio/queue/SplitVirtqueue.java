@@ -17,6 +17,23 @@ import org.hvkit.block.virtio.memory.GuestMemoryException;
  * device maps BROKEN to NEEDS_RESET. No exception leaves these methods for any guest memory
  * contents; only device bugs (a bad head in push, a push with nothing in flight) throw.
  *
+ * <p>A handler uses it as QEMU's virtio-blk does:
+ * <pre>{@code
+ * do {
+ *     queue.enableGuestNotifications(false);   // no kicks while we drain
+ *     for (VirtqueueElement e; (e = queue.pop()) != null; ) {
+ *         submit(e);                            // copy what the request needs first
+ *     }
+ * } while (queue.enableGuestNotifications(true) && !queue.isBroken());
+ * if (queue.isBroken()) { enterNeedsReset(); }
+ *
+ * // on completions, in the same context:
+ * queue.push(head, written);
+ * // once per burst:
+ * queue.publish();
+ * if (queue.needsNotification()) { interruptGuest(); }
+ * }</pre>
+ *
  * <p>Allocation: the element and all state are allocated at construction; pop, push,
  * publish and the notification methods allocate nothing while the queue is healthy.
  *
@@ -166,8 +183,8 @@ public final class SplitVirtqueue {
      *
      * @param head the element's head index
      * @param writtenLength bytes written into the chain's writable segments (unsigned 32-bit)
-     * @throws IllegalArgumentException if head is not below the size
-     * @throws IllegalStateException if nothing is in flight
+     * @throws IndexOutOfBoundsException if head is not below the size (a device bug)
+     * @throws IllegalStateException if nothing is in flight (a device bug)
      */
     public void push(int head, int writtenLength) {
         Objects.checkIndex(head, layout.size());

@@ -5,7 +5,8 @@ import java.util.Objects;
 /**
  * One descriptor chain taken from the available ring: its head index and its buffers as
  * (guest address, length) segments, the device-readable ones first, then the
- * device-writable ones (the order {@link ChainParser} enforces).
+ * device-writable ones (the order the queue enforces: a readable descriptor after a writable
+ * one breaks the queue).
  *
  * <p>The segment arrays are allocated once, sized to the queue size (the longest legal
  * chain), and refilled by every pop: popping allocates nothing in steady state. A device
