@@ -134,6 +134,44 @@ public final class GuestMemory {
     }
 
     /**
+     * Copies guest bytes into a buffer at an absolute index, leaving the buffer's position
+     * and limit alone: the bulk path of a RAM backend's read, with no intermediate array.
+     *
+     * @param address the guest-physical address
+     * @param dst where to copy to
+     * @param dstIndex the first index in {@code dst}
+     * @param length how many bytes
+     * @throws GuestMemoryException if the guest range is not inside one region
+     * @throws IndexOutOfBoundsException if {@code [dstIndex, dstIndex + length)} is not below
+     *     {@code dst}'s limit
+     */
+    public void copyTo(long address, ByteBuffer dst, int dstIndex, int length) {
+        Objects.requireNonNull(dst, "dst");
+        Objects.checkFromIndexSize(dstIndex, length, dst.limit());
+        MemoryRegion r = require(address, length);
+        dst.put(dstIndex, r.buffer(), r.offset(address), length);
+    }
+
+    /**
+     * Copies bytes from a buffer at an absolute index into the guest, leaving the buffer's
+     * position and limit alone: the bulk path of a RAM backend's write.
+     *
+     * @param src where to copy from
+     * @param srcIndex the first index in {@code src}
+     * @param address the guest-physical address
+     * @param length how many bytes
+     * @throws GuestMemoryException if the guest range is not inside one region
+     * @throws IndexOutOfBoundsException if {@code [srcIndex, srcIndex + length)} is not below
+     *     {@code src}'s limit
+     */
+    public void copyFrom(ByteBuffer src, int srcIndex, long address, int length) {
+        Objects.requireNonNull(src, "src");
+        Objects.checkFromIndexSize(srcIndex, length, src.limit());
+        MemoryRegion r = require(address, length);
+        r.buffer().put(r.offset(address), src, srcIndex, length);
+    }
+
+    /**
      * A full fence, as the {@code virtio_mb()} between a device's ring writes and its reads
      * of the guest's event index.
      */

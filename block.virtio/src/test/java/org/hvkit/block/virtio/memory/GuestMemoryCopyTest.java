@@ -1,0 +1,60 @@
+package org.hvkit.block.virtio.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GuestMemoryCopyTest {
+
+    private final GuestMemory memory = GuestMemory.allocate(0x1000, 0x1000);
+
+    @Test
+    void shouldCopyGuestBytesIntoABufferAtAnIndex() {
+        memory.write(0x1100, new byte[] {1, 2, 3}, 0, 3);
+        ByteBuffer dst = ByteBuffer.allocate(8);
+
+        memory.copyTo(0x1100, dst, 4, 3);
+
+        assertThat(dst.array()).containsExactly(0, 0, 0, 0, 1, 2, 3, 0);
+        assertThat(dst.position()).isZero();
+    }
+
+    @Test
+    void shouldCopyBufferBytesIntoTheGuest() {
+        ByteBuffer src = ByteBuffer.wrap(new byte[] {9, 8, 7, 6});
+        byte[] back = new byte[2];
+
+        memory.copyFrom(src, 1, 0x1ffe, 2);
+
+        memory.read(0x1ffe, back, 0, 2);
+        assertThat(back).containsExactly(8, 7);
+        assertThat(src.position()).isZero();
+    }
+
+    @Test
+    void shouldRefuseACopyThatCrossesTheEndOfGuestRam() {
+        ByteBuffer buffer = ByteBuffer.allocate(16);
+
+        assertThatThrownBy(() -> memory.copyTo(0x1ff9, buffer, 0, 8)).isInstanceOf(GuestMemoryException.class);
+        assertThatThrownBy(() -> memory.copyFrom(buffer, 0, 0x1ff9, 8)).isInstanceOf(GuestMemoryException.class);
+    }
+
+    @Test
+    void shouldRefuseACopyThatCrossesTwoRegions() {
+        GuestMemory two = GuestMemory.of(List.of(new MemoryRegion(0, ByteBuffer.allocate(16)),
+                new MemoryRegion(16, ByteBuffer.allocate(16))));
+
+        assertThatThrownBy(() -> two.copyTo(12, ByteBuffer.allocate(8), 0, 8)).isInstanceOf(GuestMemoryException.class);
+    }
+
+    @Test
+    void shouldRefuseABufferRangePastItsLimit() {
+        ByteBuffer small = ByteBuffer.allocate(16).limit(8);
+
+        assertThatThrownBy(() -> memory.copyTo(0x1000, small, 4, 8)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> memory.copyFrom(small, -1, 0x1000, 4)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+}
