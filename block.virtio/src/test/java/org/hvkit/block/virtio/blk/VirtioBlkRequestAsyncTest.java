@@ -11,13 +11,14 @@ import org.hvkit.block.virtio.backend.BlockBackend;
 import org.hvkit.block.virtio.backend.BlockCompletion;
 import org.hvkit.block.virtio.backend.IoVector;
 import org.hvkit.block.virtio.memory.GuestMemory;
+import org.hvkit.block.virtio.memory.GuestMemoryException;
 import org.junit.jupiter.api.Test;
 
 /** A backend that completes later, as the file backend will: the request is pushed only then. */
 class VirtioBlkRequestAsyncTest {
 
     /** Keeps every completion until the test runs it. */
-    static final class DeferredBackend implements BlockBackend {
+    static class DeferredBackend implements BlockBackend {
         final List<BlockCompletion> pending = new ArrayList<>();
 
         @Override
@@ -119,5 +120,21 @@ class VirtioBlkRequestAsyncTest {
         assertThat(f.memory.readByte(DATA)).isEqualTo((byte) VirtioBlkProtocol.S_OK);
         assertThat(f.status()).isEqualTo(VirtioBlkProtocol.S_UNSUPP);
         assertThat(f.handler.inFlight()).isZero();
+    }
+
+    @Test
+    void shouldTurnAGuestMemoryExceptionFromTheBackendIntoADeviceError() {
+        BlkFixture g = new BlkFixture(VirtioBlkConfig.defaults(64 * 512, 1, BlkFixture.QUEUE_SIZE),
+                new DeferredBackend() {
+                    @Override
+                    public void read(GuestMemory memory, IoVector iov, long offset, BlockCompletion done) {
+                        throw new GuestMemoryException(iov.address(0), iov.length(0));
+                    }
+                }, "");
+
+        assertThat(g.read(0, 512)).isEqualTo(VirtioBlkRequestHandler.DEVICE_ERROR);
+
+        assertThat(g.usedLength).isEqualTo(-1);
+        assertThat(g.handler.inFlight()).isZero();
     }
 }
