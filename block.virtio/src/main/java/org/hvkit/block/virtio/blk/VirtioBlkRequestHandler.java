@@ -55,6 +55,8 @@ public final class VirtioBlkRequestHandler {
     private final byte[] id = new byte[VirtioBlkProtocol.ID_BYTES];
     private final byte[] header = new byte[Math.max(OUT_HEADER_SIZE, DISCARD_SEGMENT_SIZE)];
     private final int maxRangeSegments;
+    /** Run after every push, so the queue can publish and batch the guest interrupt. */
+    private final Runnable onPushed;
     private BlkRequest[] free = new BlkRequest[4];
     private int freeCount;
     private int inFlight;
@@ -71,6 +73,24 @@ public final class VirtioBlkRequestHandler {
      */
     public VirtioBlkRequestHandler(GuestMemory memory, SplitVirtqueue queue, BlockBackend backend,
             VirtioBlkConfig config, String serial) {
+        this(memory, queue, backend, config, serial, () -> { });
+    }
+
+    /**
+     * Creates the handler for one queue with a hook run after each push.
+     *
+     * @param memory the guest RAM
+     * @param queue the queue whose elements it handles and pushes
+     * @param backend the storage; its capacity must equal the configuration's
+     * @param config the configuration space (limits, block size)
+     * @param serial the device serial for GET_ID; UTF-8, cut to 20 bytes
+     * @param onPushed run in the queue's home thread right after each completed request is
+     *     pushed (inside {@link #handle} for a synchronous backend, later for an asynchronous one);
+     *     it must not call {@link #handle}
+     */
+    public VirtioBlkRequestHandler(GuestMemory memory, SplitVirtqueue queue, BlockBackend backend,
+            VirtioBlkConfig config, String serial, Runnable onPushed) {
+        this.onPushed = Objects.requireNonNull(onPushed, "onPushed");
         this.memory = Objects.requireNonNull(memory, "memory");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -241,6 +261,7 @@ public final class VirtioBlkRequestHandler {
         }
         queue.push(r.head, (int) used);
         release(r);
+        onPushed.run();
     }
 
     private BlkRequest acquire() {
