@@ -1,0 +1,270 @@
+package org.hvkit.block.virtio.blk;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.hvkit.aio.AioContext;
+import org.hvkit.block.virtio.backend.BlockBackend;
+import org.hvkit.block.virtio.memory.GuestMemory;
+import org.hvkit.block.virtio.queue.RingLayout;
+import org.hvkit.block.virtio.queue.SplitVirtqueue;
+import org.hvkit.block.virtio.transport.InterruptSink;
+import org.hvkit.block.virtio.transport.VirtioTransport;
+
+/**
+ * A multi-queue virtio-blk device: device status, configuration space, offered features, a
+ * backend and one {@link BlkQueue} per request queue, each served by an {@link AioContext}.
+ * Queue {@code i} runs in {@code contexts.get(i % contexts.size())}, QEMU's round-robin
+ * {@code iothread-vq-mapping}.
+ *
+ * <p>Rules:
+ * <ul>
+ * <li>Queues start serving when the driver sets DRIVER_OK (after FEATURES_OK); each queue set
+ *     up with {@link #setUpQueue} gets a fresh {@link SplitVirtqueue} with the negotiated
+ *     features. Kicks before that are counted and otherwise ignored.
+ * <li>A broken ring or a malformed request (DEVICE_ERROR) in any queue stops every queue,
+ *     sets NEEDS_RESET and calls {@link InterruptSink#configChanged()} once, from that
+ *     queue's context thread. Nothing is processed again until the driver resets the device.
+ * <li>Writing status 0 resets: every queue stops and the reset <em>waits</em> for its handler
+ *     to return and for its in-flight requests to complete and be pushed (QEMU drains the
+ *     same way). When it returns nothing writes to the old rings any more, so the driver may
+ *     reuse their memory. With the synchronous RAM and null backends nothing is ever in
+ *     flight between handler runs, so the wait is one round trip to each context.
+ * </ul>
+ *
+ * <p>Thread-safety: the configuration operations are serialised by the device's monitor
+ * lock, which the request path never takes; {@link #notifyQueue} is lock-free from any
+ * thread. A reset from a thread other than a queue's home thread needs that thread to keep
+ * polling, and fails with {@link org.hvkit.aio.ContextBusyException} after
+ * {@link #RESET_TIMEOUT} otherwise. The interrupt sink must not call back into the device's
+ * configuration operations from a queue thread while a reset may be waiting for it.
+ */
+public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
+
+    /** The longest a reset waits for one queue's context. */
+    public static final Duration RESET_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final InterruptSink NO_INTERRUPTS = new InterruptSink() {
+        @Override
+        public void queueInterrupt(int queue) {
+        }
+
+        @Override
+        public void configChanged() {
+        }
+    };
+
+    private final GuestMemory memory;
+    private final VirtioBlkConfig config;
+    private final BlockBackend backend;
+    private final String serial;
+    private final int maxQueueSize;
+    private final DeviceStatus status;
+    private final BlkQueue[] queues;
+    /** Guarded by this. The rings the driver placed, per queue; null if not set up. */
+    private final RingLayout[] layouts;
+    /** Guarded by this. */
+    private boolean started;
+    /**
+     * Set once by the first queue that fails, cleared by reset. An atomic rather than the
+     * lock: the failing queue runs in its context thread, which a reset may be waiting on
+     * while holding the lock. The winner of the compare-and-set sends the one configChanged.
+     */
+    private final AtomicBoolean deviceError = new AtomicBoolean();
+    /** Written under the lock, read by failing queues: volatile. */
+    private volatile InterruptSink sink = NO_INTERRUPTS;
+
+    /**
+     * Creates a device in the reset state.
+     *
+     * @param memory the guest RAM the rings and buffers are in
+     * @param config the configuration space; {@code numQueues} queues are made
+     * @param backend the storage, its capacity equal to the configuration's
+     * @param serial the serial returned by GET_ID
+     * @param maxQueueSize the largest queue size the driver may choose, a power of two
+     * @param contexts the contexts serving the queues, applied round-robin; not empty
+     */
+    public VirtioBlkDevice(GuestMemory memory, VirtioBlkConfig config, BlockBackend backend, String serial,
+            int maxQueueSize, List<AioContext> contexts) {
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.config = Objects.requireNonNull(config, "config");
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.serial = Objects.requireNonNull(serial, "serial");
+        new RingLayout(maxQueueSize, 0, 0, 0); // validates the size: a power of two up to 32768
+        this.maxQueueSize = maxQueueSize;
+        Objects.requireNonNull(contexts, "contexts");
+        if (contexts.isEmpty()) {
+            throw new IllegalArgumentException("at least one context is needed");
+        }
+        this.status = new DeviceStatus(VirtioBlkFeatures.offered(config, backend.isReadOnly()));
+        this.queues = new BlkQueue[config.numQueues()];
+        this.layouts = new RingLayout[queues.length];
+        for (int i = 0; i < queues.length; i++) {
+            int index = i;
+            queues[i] = new BlkQueue(i, Objects.requireNonNull(contexts.get(i % contexts.size()), "context"),
+                    () -> queueFailed(index));
+        }
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread; never blocks. */
+    @Override
+    public synchronized long deviceFeatures() {
+        return status.deviceFeatures();
+    }
+
+    /** {@inheritDoc} Thread-safety: the driver's thread; serialised with the other configuration operations. */
+    @Override
+    public synchronized void driverFeatures(long features) {
+        status.writeDriverFeatures(features);
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread; never blocks on the request path. */
+    @Override
+    public synchronized int status() {
+        syncDeviceError();
+        return status.read();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Thread-safety: the driver's thread. Writing 0 waits for every queue to quiesce
+     * (see the class comment); other writes never block.
+     */
+    @Override
+    public synchronized void status(int value) {
+        syncDeviceError();
+        if ((value & 0xff) == 0) {
+            reset();
+            return;
+        }
+        if (status.write(value) == DeviceStatus.WriteResult.ACCEPTED && status.isLive() && !started) {
+            startQueues();
+        }
+    }
+
+    /** Under the lock: NEEDS_RESET reported lock-free by a queue becomes part of the status. */
+    private void syncDeviceError() {
+        if (deviceError.get()) {
+            status.markNeedsReset();
+        }
+    }
+
+    private void startQueues() {
+        started = true;
+        long features = status.negotiated();
+        for (int i = 0; i < queues.length; i++) {
+            if (layouts[i] == null) {
+                continue; // the driver did not set this queue up: it stays stopped
+            }
+            SplitVirtqueue vq = new SplitVirtqueue(memory, layouts[i], features);
+            VirtioBlkRequestHandler handler = new VirtioBlkRequestHandler(memory, vq, backend, config, serial,
+                    queues[i].pushedHook());
+            queues[i].start(vq, handler, sink);
+        }
+    }
+
+    private void reset() {
+        for (BlkQueue q : queues) {
+            q.halt(); // stop them all first, so none keeps serving while we wait for another
+        }
+        for (BlkQueue q : queues) {
+            q.quiesce(RESET_TIMEOUT);
+        }
+        started = false;
+        Arrays.fill(layouts, null);
+        status.reset();
+        // Last: an error a draining completion reported belongs to the old session.
+        deviceError.set(false);
+    }
+
+    /**
+     * Only a queue's context thread: the queue broke or met a malformed request.
+     */
+    private void queueFailed(int index) {
+        if (!deviceError.compareAndSet(false, true)) {
+            return; // another queue was first: one configChanged per error
+        }
+        for (BlkQueue q : queues) {
+            q.halt();
+        }
+        sink.configChanged();
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread; never blocks. */
+    @Override
+    public long readConfig(int offset, int width) {
+        return config.read(offset, width);
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread. */
+    @Override
+    public int numQueues() {
+        return queues.length;
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread. */
+    @Override
+    public int maxQueueSize() {
+        return maxQueueSize;
+    }
+
+    /**
+     * {@inheritDoc} A bad index, a size that is not a power of two up to
+     * {@link #maxQueueSize()}, or a call after DRIVER_OK is ignored, as the values come from
+     * the driver.
+     *
+     * <p>Thread-safety: the driver's thread; never blocks.
+     */
+    @Override
+    public synchronized void setUpQueue(int index, int size, long descriptorTable, long availRing, long usedRing) {
+        if (index < 0 || index >= queues.length || started || size < 1 || size > maxQueueSize
+                || Integer.bitCount(size) != 1) {
+            return;
+        }
+        layouts[index] = new RingLayout(size, descriptorTable, availRing, usedRing);
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread; never blocks; lock-free. */
+    @Override
+    public void notifyQueue(int index) {
+        if (index >= 0 && index < queues.length) {
+            queues[index].kick();
+        }
+    }
+
+    /** {@inheritDoc} Thread-safety: the driver's thread, before DRIVER_OK; never blocks. */
+    @Override
+    public synchronized void interrupts(InterruptSink interruptSink) {
+        this.sink = Objects.requireNonNull(interruptSink, "interruptSink");
+    }
+
+    /**
+     * One queue, for the monitor.
+     *
+     * <p>Thread-safety: any thread.
+     *
+     * @param index the queue index
+     * @return the queue
+     * @throws IndexOutOfBoundsException if there is no such queue
+     */
+    public BlkQueue queue(int index) {
+        return queues[Objects.checkIndex(index, queues.length)];
+    }
+
+    /**
+     * Resets the device (waiting as a status write of 0 does) and releases every queue's
+     * notifier and BH. The contexts are not closed: they are not the device's.
+     *
+     * <p>Thread-safety: the driver's or owner's thread.
+     */
+    @Override
+    public synchronized void close() {
+        reset();
+        for (BlkQueue q : queues) {
+            q.close();
+        }
+    }
+}
