@@ -67,6 +67,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
     private final RingLayout[] layouts;
     /** Guarded by this. */
     private boolean started;
+    /** Guarded by this. */
+    private boolean closed;
     /**
      * Set once by the first queue that fails, cleared by reset. An atomic rather than the
      * lock: the failing queue runs in its context thread, which a reset may be waiting on
@@ -256,12 +258,17 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
 
     /**
      * Resets the device (waiting as a status write of 0 does) and releases every queue's
-     * notifier and BH. The contexts are not closed: they are not the device's.
+     * notifier and BH. The contexts are not closed: they are not the device's. Idempotent;
+     * the device must not be used afterwards.
      *
      * <p>Thread-safety: the driver's or owner's thread.
      */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         reset();
         for (BlkQueue q : queues) {
             q.close();

@@ -3,6 +3,8 @@ package org.hvkit.block.virtio.blk;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.AioContextFactory;
 import org.hvkit.block.virtio.backend.BlockBackend;
@@ -41,19 +43,19 @@ final class DeviceFixture implements AutoCloseable {
         drivers = new DriverRing[queues];
     }
 
-    /** Counts what the device raises; called in the test thread, which polls every context. */
+    /** Counts what the device raises; atomics, as queues may run in threads of their own. */
     static final class RecordingSink implements InterruptSink {
-        final int[] queueInterrupts = new int[16];
-        int configChanges;
+        final AtomicIntegerArray queueInterrupts = new AtomicIntegerArray(16);
+        final AtomicInteger configChanges = new AtomicInteger();
 
         @Override
         public void queueInterrupt(int queue) {
-            queueInterrupts[queue]++;
+            queueInterrupts.incrementAndGet(queue);
         }
 
         @Override
         public void configChanged() {
-            configChanges++;
+            configChanges.incrementAndGet();
         }
     }
 

@@ -88,7 +88,7 @@ class VirtioBlkDeviceTest {
         BlkQueueStats stats = f.device.queue(0).stats();
         assertThat(stats.requests()).isEqualTo(32);
         assertThat(stats.interruptsSent()).isEqualTo(1);
-        assertThat(f.sink.queueInterrupts[0]).isEqualTo(1);
+        assertThat(f.sink.queueInterrupts.get(0)).isEqualTo(1);
         assertThat(stats.inFlight()).isZero();
     }
 
@@ -101,7 +101,7 @@ class VirtioBlkDeviceTest {
         f.pollAll();
 
         assertThat(f.device.queue(0).stats().interruptsSuppressed()).isEqualTo(1);
-        assertThat(f.sink.queueInterrupts[0]).isZero();
+        assertThat(f.sink.queueInterrupts.get(0)).isZero();
     }
 
     @Test
@@ -116,7 +116,7 @@ class VirtioBlkDeviceTest {
         f.pollAll();
 
         assertThat(f.device.status() & DeviceStatus.NEEDS_RESET).isNotZero();
-        assertThat(f.sink.configChanges).isEqualTo(1);
+        assertThat(f.sink.configChanges.get()).isEqualTo(1);
         assertThat(f.device.queue(1).stats().requests()).isZero();
         assertThat(f.drivers[1].pollUsed()).isEqualTo(-1);
     }
@@ -131,7 +131,7 @@ class VirtioBlkDeviceTest {
         f.pollAll();
 
         assertThat(f.device.status() & DeviceStatus.NEEDS_RESET).isNotZero();
-        assertThat(f.sink.configChanges).isEqualTo(1);
+        assertThat(f.sink.configChanges.get()).isEqualTo(1);
         assertThat(f.device.queue(0).isRunning()).isFalse();
     }
 
