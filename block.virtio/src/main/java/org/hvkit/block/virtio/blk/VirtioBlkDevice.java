@@ -110,9 +110,9 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         }
     }
 
-    /** {@inheritDoc} Thread-safety: any thread; never blocks. */
+    /** {@inheritDoc} Thread-safety: any thread; never blocks (the offer never changes). */
     @Override
-    public synchronized long deviceFeatures() {
+    public long deviceFeatures() {
         return status.deviceFeatures();
     }
 
@@ -122,7 +122,7 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         status.writeDriverFeatures(features);
     }
 
-    /** {@inheritDoc} Thread-safety: any thread; never blocks on the request path. */
+    /** {@inheritDoc} Thread-safety: any thread; waits only while a reset is in progress. */
     @Override
     public synchronized int status() {
         syncDeviceError();

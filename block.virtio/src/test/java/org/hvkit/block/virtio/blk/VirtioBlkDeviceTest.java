@@ -193,4 +193,19 @@ class VirtioBlkDeviceTest {
 
         assertThat(f.drivers[0].pollUsed()).isNotNegative();
     }
+
+    @Test
+    void shouldIgnoreTheSetUpOfABadQueueOrSize() {
+        ram(2, 1).negotiate();
+        f.device.setUpQueue(-1, 8, 0, 0, 0);
+        f.device.setUpQueue(2, 8, 0, 0, 0);
+        long base = DeviceFixture.ringBase(1);
+        f.device.setUpQueue(1, 3, base, base + 0x1000, base + 0x2000); // not a power of two
+        f.driverOk();
+        f.submit(1, 0, VirtioBlkProtocol.T_IN, 0);
+        f.pollAll();
+
+        assertThat(f.device.status() & DeviceStatus.NEEDS_RESET).isZero();
+        assertThat(f.device.queue(1).stats().requests()).isEqualTo(1);
+    }
 }
