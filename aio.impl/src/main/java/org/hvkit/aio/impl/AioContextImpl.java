@@ -412,15 +412,6 @@ public final class AioContextImpl implements AioContext {
                 scheduler.maxSliceDepth(), armed, polling.maxNs(), polling.windowNs(), snapshotCounters);
     }
 
-    /** Notifiers registered now. Any thread. */
-    int notifierCount() {
-        return notifiers.size();
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
     @Override
     public void close() {
         if (!closableByUsers) {

@@ -72,6 +72,29 @@ interface BhScheduler {
         return readiness;
     }
 
+    /**
+     * Runs {@code round} until it has completed {@code cleanRounds} times without a callback
+     * failing, then rethrows the first failure. For the last round at close: a failing
+     * callback must not keep the BHs behind it from their run. Each round takes a BH off
+     * its list before running it, so a failed round is not repeated for the BHs it ran.
+     */
+    static void runDespiteFailures(Runnable round, int cleanRounds) {
+        RuntimeException first = null;
+        for (int clean = 0; clean < cleanRounds; ) {
+            try {
+                round.run();
+                clean++;
+            } catch (RuntimeException | Error e) {
+                if (first == null) {
+                    first = e instanceof RuntimeException ? (RuntimeException) e : new RuntimeException(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** Nothing is scheduled. */
     int NOTHING = 0;
     /** Only idle BHs are scheduled. */

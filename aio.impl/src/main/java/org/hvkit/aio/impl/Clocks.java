@@ -34,6 +34,6 @@ final class Clocks {
 
     /** Whether deadlines on this clock arrive without anyone acting: false for a stopped VIRTUAL clock. */
     boolean advances(ClockType clock) {
-        return clock != ClockType.VIRTUAL || virtual.advancesByItself();
+        return clock != ClockType.VIRTUAL || virtual.isRunning();
     }
 }

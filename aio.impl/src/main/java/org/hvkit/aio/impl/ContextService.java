@@ -77,10 +77,6 @@ final class ContextService {
         }
     }
 
-    AioContextImpl context() {
-        return ioThread.context();
-    }
-
     void stop() {
         String name = ioThread.context().name();
         try {

@@ -217,25 +217,9 @@ final class LinearScheduler implements BhScheduler {
     @Override
     public void closeAndRunLast(LoopCounters counters) {
         CLOSED.setVolatile(this, true);
-        RuntimeException first = null;
-        // Each walk takes what it runs before running it, so walking again after a failed
-        // callback runs exactly the rest. Two walks are enough for BHs made pending during
-        // the first one; a schedule after close throws, so there is no third.
-        for (int walks = 0; walks < 2; walks++) {
-            try {
-                runScheduled(counters);
-            } catch (RuntimeException | Error e) {
-                first = first == null ? asRuntime(e) : first;
-                walks--;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private static RuntimeException asRuntime(Throwable t) {
-        return t instanceof RuntimeException ? (RuntimeException) t : new RuntimeException(t);
+        // Two clean walks: the second runs what the first deferred (made pending during it,
+        // by a schedule that saw the scheduler still open); later schedules throw.
+        BhScheduler.runDespiteFailures(() -> runScheduled(counters), 2);
     }
 
     @Override

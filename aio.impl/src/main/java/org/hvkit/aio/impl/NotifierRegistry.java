@@ -60,9 +60,6 @@ final class NotifierRegistry {
         return false;
     }
 
-    int size() {
-        return notifiers.length;
-    }
 
     synchronized void clear() {
         notifiers = NONE;

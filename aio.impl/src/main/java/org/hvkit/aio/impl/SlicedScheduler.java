@@ -76,9 +76,8 @@ final class SlicedScheduler implements BhScheduler {
 
     @Override
     public int enqueue(BottomHalfImpl bh, int newFlags) {
-        if (isClosed()) {
-            throw closed();
-        }
+        // No check of the closed state first: push() finds the closed marker, and a BH left
+        // PENDING by a failed push makes every later schedule take the isClosed() branch.
         // Pairs with the and-operation in runSlices(): either that dequeue sees our bits
         // (and the callback sees every write made before this call), or PENDING was
         // already clear and we push the BH again.
@@ -145,20 +144,8 @@ final class SlicedScheduler implements BhScheduler {
             return;
         }
         appendSlice(last);
-        RuntimeException first = null;
-        // A failing callback leaves the rest of its slice queued: keep going until every
-        // BH of the last round has had its run, then report the first failure.
-        for (;;) {
-            try {
-                runSlices(counters);
-                break;
-            } catch (RuntimeException | Error e) {
-                first = first == null ? (e instanceof RuntimeException ? (RuntimeException) e : new RuntimeException(e)) : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        // A failing callback leaves the rest of its slice queued for the next round.
+        BhScheduler.runDespiteFailures(() -> runSlices(counters), 1);
     }
 
     private void appendSlice(BottomHalfImpl first) {

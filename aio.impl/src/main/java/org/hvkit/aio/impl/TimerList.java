@@ -138,13 +138,6 @@ final class TimerList {
         }
     }
 
-    synchronized int armedCount() {
-        int n = 0;
-        for (AioTimerImpl t = first; t != null; t = t.next) {
-            n++;
-        }
-        return n;
-    }
 
     /** Disarms every timer (context close). */
     synchronized void clear() {

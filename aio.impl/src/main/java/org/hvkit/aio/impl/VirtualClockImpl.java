@@ -65,9 +65,4 @@ final class VirtualClockImpl implements VirtualClock {
     public boolean isRunning() {
         return frozenAt == RUNNING;
     }
-
-    /** Whether the clock can reach a deadline on its own; a stopped clock never does. */
-    boolean advancesByItself() {
-        return isRunning();
-    }
 }
