@@ -23,8 +23,9 @@ import org.hvkit.block.virtio.transport.InterruptSink;
  * interrupt.
  *
  * <p>Lifecycle: created unbound to any request state; {@link #start} hands it a virtqueue and
- * a handler (the device does so on DRIVER_OK); {@link #halt()} stops it taking requests (device
- * error); {@link #quiesce} stops it and waits until nothing is in flight (device reset). The
+ * a handler (the device does so on DRIVER_OK); a broken ring or malformed request makes it
+ * {@linkplain #isFailed() fail}, which stops only this queue; {@link #halt()} and
+ * {@link #quiesce} stop it and wait until nothing is in flight (device reset). The
  * context-bound parts (notifier, BH) live in one {@link Binding} so a later hot swap can detach
  * them from one context and bind fresh ones on another; that protocol is not implemented yet.
  *
@@ -47,6 +48,12 @@ public final class BlkQueue {
      * halt() and quiesce() clear it from any thread; a handler checks it between requests.
      */
     private volatile boolean running;
+
+    /**
+     * Set by the home thread when the ring broke or a request was malformed; cleared when the
+     * queue is quiesced (device reset). Volatile: the monitor reads it from any thread.
+     */
+    private volatile boolean failed;
 
     // Request state: written by the device's thread before running is set, or by the home
     // thread in drainStep(); read only by the home thread after it has read running.
@@ -101,6 +108,11 @@ public final class BlkQueue {
         return running;
     }
 
+    /** True if this queue stopped on a guest error and waits for a device reset. Thread-safety: any thread. */
+    public boolean isFailed() {
+        return failed;
+    }
+
     /** The counters, possibly a moment stale. Thread-safety: any thread; never blocks. */
     public BlkQueueStats stats() {
         return counters.snapshot();
@@ -144,7 +156,7 @@ public final class BlkQueue {
 
     /**
      * Stops taking requests, at once and without waiting; in-flight requests still complete.
-     * Used on a device error, so every queue stops as the specification's NEEDS_RESET asks.
+     * A device reset halts every queue before it waits for any.
      *
      * <p>Thread-safety: any thread; never blocks.
      */
@@ -198,6 +210,7 @@ public final class BlkQueue {
             return h.inFlight();
         }
         binding.interrupt.cancel();
+        failed = false;
         vq = null;
         handler = null;
         sink = null;
@@ -268,9 +281,10 @@ public final class BlkQueue {
         }
     }
 
-    /** Only the home thread: stop this queue and let the device stop the others. */
+    /** Only the home thread: stop this queue and tell the device, which raises NEEDS_RESET. */
     private void fail() {
         running = false;
+        failed = true;
         onDeviceError.run();
     }
 

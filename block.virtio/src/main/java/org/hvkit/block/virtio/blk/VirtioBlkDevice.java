@@ -24,9 +24,11 @@ import org.hvkit.block.virtio.transport.VirtioTransport;
  * <li>Queues start serving when the driver sets DRIVER_OK (after FEATURES_OK); each queue set
  *     up with {@link #setUpQueue} gets a fresh {@link SplitVirtqueue} with the negotiated
  *     features. Kicks before that are counted and otherwise ignored.
- * <li>A broken ring or a malformed request (DEVICE_ERROR) in any queue stops every queue,
- *     sets NEEDS_RESET and calls {@link InterruptSink#configChanged()} once, from that
- *     queue's context thread. Nothing is processed again until the driver resets the device.
+ * <li>A broken ring or a malformed request (DEVICE_ERROR) stops that queue, sets NEEDS_RESET
+ *     and calls {@link InterruptSink#configChanged()} once per error episode, from that
+ *     queue's context thread. The failed queue does nothing until the driver resets the
+ *     device; the other queues keep serving, so one bad ring cannot disturb the requests of
+ *     another (a driver that honours NEEDS_RESET resets soon anyway).
  * <li>Writing status 0 resets: every queue stops and the reset <em>waits</em> for its handler
  *     to return and for its in-flight requests to complete and be pushed (QEMU drains the
  *     same way). When it returns nothing writes to the old rings any more, so the driver may
@@ -104,9 +106,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         this.queues = new BlkQueue[config.numQueues()];
         this.layouts = new RingLayout[queues.length];
         for (int i = 0; i < queues.length; i++) {
-            int index = i;
             queues[i] = new BlkQueue(i, Objects.requireNonNull(contexts.get(i % contexts.size()), "context"),
-                    () -> queueFailed(index));
+                    this::queueFailed);
         }
     }
 
@@ -183,16 +184,13 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
     }
 
     /**
-     * Only a queue's context thread: the queue broke or met a malformed request.
+     * Only a queue's context thread: the queue broke or met a malformed request and has
+     * stopped itself; the others are left alone.
      */
-    private void queueFailed(int index) {
-        if (!deviceError.compareAndSet(false, true)) {
-            return; // another queue was first: one configChanged per error
+    private void queueFailed() {
+        if (deviceError.compareAndSet(false, true)) {
+            sink.configChanged(); // the first failure since the last reset: one notification
         }
-        for (BlkQueue q : queues) {
-            q.halt();
-        }
-        sink.configChanged();
     }
 
     /** {@inheritDoc} Thread-safety: any thread; never blocks. */

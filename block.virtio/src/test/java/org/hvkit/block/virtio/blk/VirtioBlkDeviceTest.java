@@ -105,7 +105,7 @@ class VirtioBlkDeviceTest {
     }
 
     @Test
-    void shouldEnterNeedsResetOnceAndStopEveryQueueOnABrokenRing() {
+    void shouldEnterNeedsResetOnceAndStopOnlyTheBrokenQueue() {
         ram(2, 2).initialise();
         f.drivers[0].offer(DeviceFixture.QUEUE_SIZE + 7); // head index out of range
         f.drivers[0].publish();
@@ -117,8 +117,10 @@ class VirtioBlkDeviceTest {
 
         assertThat(f.device.status() & DeviceStatus.NEEDS_RESET).isNotZero();
         assertThat(f.sink.configChanges.get()).isEqualTo(1);
-        assertThat(f.device.queue(1).stats().requests()).isZero();
-        assertThat(f.drivers[1].pollUsed()).isEqualTo(-1);
+        assertThat(f.device.queue(0).isFailed()).isTrue();
+        assertThat(f.device.queue(1).isFailed()).isFalse();
+        assertThat(f.device.queue(1).stats().requests()).isEqualTo(1);
+        assertThat(f.drivers[1].pollUsed()).isZero();
     }
 
     @Test
