@@ -1,5 +1,6 @@
 package org.hvkit.block.virtio.backend;
 
+import org.hvkit.aio.AioContext;
 import org.hvkit.block.virtio.memory.GuestMemory;
 
 /**
@@ -28,6 +29,22 @@ public interface BlockBackend {
 
     /** True if writes, discards and write-zeroes must fail. */
     boolean isReadOnly();
+
+    /**
+     * The backend a queue served by {@code context} submits its requests to. A backend that
+     * completes asynchronously returns a view of the same storage whose completions run in
+     * that context's home thread (QEMU moves a BlockDriverState's requests to the AioContext
+     * that submits them the same way); a synchronous backend completes in the caller's thread
+     * anyway and returns itself.
+     *
+     * <p>Thread-safety: any thread; the device calls it once per queue when the queue starts.
+     *
+     * @param context the context of the submitting queue
+     * @return the backend to call from that context's home thread
+     */
+    default BlockBackend forContext(AioContext context) {
+        return this;
+    }
 
     /**
      * Reads {@code iov.size()} bytes at {@code offset} into the guest buffers.

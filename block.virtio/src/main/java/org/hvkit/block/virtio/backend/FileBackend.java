@@ -21,11 +21,10 @@ import org.hvkit.block.virtio.memory.GuestMemoryException;
  * force(true)}: an acknowledged flush means every completed write is on disk. Discard and
  * write-zeroes write zeroes in bounded chunks from one shared zero buffer.
  *
- * <p>The context: {@link BlockBackend} has no place for it, so it is given at opening. The
- * {@link BlockCompletion} contract says a completion runs on the thread of the context that
- * submitted the request, so a file backend serves only queues on that one context: give the
- * device a single context (or the same one for every queue). Several contexts per device
- * are not supported yet.
+ * <p>Contexts: the backend is opened with one context, and {@link #forContext} gives a view
+ * of the same file for each further context, so every queue's requests run in its own
+ * context's pool and complete in its own home thread. Views share the channel and are never
+ * closed themselves: closing the backend that was opened closes the file for all of them.
  *
  * <p>Allocation: a read or write allocates one heap buffer of the request's size (at most
  * {@link #MAX_REQUEST_BYTES}) plus the pool's own per-task objects; guest data is copied
@@ -171,6 +170,13 @@ public final class FileBackend implements BlockBackend, AutoCloseable {
     @Override
     public boolean isReadOnly() {
         return readOnly;
+    }
+
+    /** {@inheritDoc} Thread-safety: any thread; the view shares this backend's channel. */
+    @Override
+    public BlockBackend forContext(AioContext other) {
+        Objects.requireNonNull(other, "other");
+        return other == context ? this : new FileBackend(other, channel, path, capacity, readOnly);
     }
 
     /** The file this backend is on. */

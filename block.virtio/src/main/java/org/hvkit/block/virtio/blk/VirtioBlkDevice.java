@@ -163,7 +163,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
                 continue; // the driver did not set this queue up: it stays stopped
             }
             SplitVirtqueue vq = new SplitVirtqueue(memory, layouts[i], features);
-            VirtioBlkRequestHandler handler = new VirtioBlkRequestHandler(memory, vq, backend, config, serial,
+            BlockBackend queueBackend = backend.forContext(queues[i].context());
+            VirtioBlkRequestHandler handler = new VirtioBlkRequestHandler(memory, vq, queueBackend, config, serial,
                     queues[i].pushedHook());
             queues[i].start(vq, handler, sink);
         }

@@ -126,6 +126,32 @@ class FileBackendTest {
     }
 
     @Test
+    void shouldCompleteAViewsRequestsInTheViewsContext() {
+        writeAndAwait(backend, 512, 512, 0x5a);
+        AioContext other = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow().create("file-view");
+        try {
+            BlockBackend view = backend.forContext(other);
+            boolean[] inOther = {false};
+            view.read(memory, iov(0x14000, 512), 512, status -> {
+                inOther[0] = other.inContextThread();
+                done.complete(status);
+            });
+            long deadline = System.nanoTime() + TIMEOUT_NANOS;
+            while (done.calls == 0 && System.nanoTime() < deadline) {
+                other.poll(true);
+            }
+
+            assertThat(done.calls).isEqualTo(1);
+            assertThat(done.status).isEqualTo(BlockCompletion.OK);
+            assertThat(inOther[0]).as("completed in the view's context").isTrue();
+            assertThat(guest(0x14000, 512)).containsOnly(0x5a);
+            assertThat(backend.forContext(context)).isSameAs(backend);
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void shouldCompleteAFlushOk() {
         writeAndAwait(backend, 0, 512, 0x55);
 
