@@ -5,7 +5,10 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.BottomHalf;
+import org.hvkit.aio.ContextBusyException;
 import org.hvkit.aio.EventNotifier;
+import org.hvkit.block.virtio.api.QueueSnapshot;
+import org.hvkit.block.virtio.api.QueueState;
 import org.hvkit.block.virtio.queue.SplitVirtqueue;
 import org.hvkit.block.virtio.queue.VirtqueueElement;
 import org.hvkit.block.virtio.transport.InterruptSink;
@@ -116,6 +119,41 @@ public final class BlkQueue {
     /** The counters, possibly a moment stale. Thread-safety: any thread; never blocks. */
     public BlkQueueStats stats() {
         return counters.snapshot();
+    }
+
+    /**
+     * Takes a snapshot in the queue's context thread, so the indices agree with each other;
+     * a context that does not answer in time (or is closed) gives a {@link QueueState#BUSY}
+     * snapshot with the counters only.
+     *
+     * <p>Thread-safety: any thread; from another thread it waits at most {@code timeout}.
+     *
+     * @param timeout the longest wait for the context
+     * @return the snapshot
+     */
+    public QueueSnapshot snapshot(Duration timeout) {
+        AioContext context = binding.context;
+        try {
+            return context.call(this::snapshotInHomeThread, timeout);
+        } catch (ContextBusyException | IllegalStateException unanswered) {
+            BlkQueueStats stats = counters.snapshot();
+            return new QueueSnapshot(index, context.name(), QueueState.BUSY, 0, 0, 0, 0, stats.inFlight(),
+                    stats.kicks(), stats.requests(), stats.interruptsSent(), stats.interruptsSuppressed());
+        }
+    }
+
+    /** Only the home thread: vq and handler are the home thread's to read. */
+    private QueueSnapshot snapshotInHomeThread() {
+        BlkQueueStats stats = counters.snapshot();
+        SplitVirtqueue q = vq;
+        QueueState state = failed ? QueueState.FAILED : running ? QueueState.RUNNING : QueueState.STOPPED;
+        if (q == null) {
+            return new QueueSnapshot(index, binding.context.name(), state, 0, 0, 0, 0, stats.inFlight(),
+                    stats.kicks(), stats.requests(), stats.interruptsSent(), stats.interruptsSuppressed());
+        }
+        return new QueueSnapshot(index, binding.context.name(), state, q.layout().size(), q.availIdx(), q.usedIdx(),
+                q.lastAvailIdx(), handler.inFlight(), stats.kicks(), stats.requests(), stats.interruptsSent(),
+                stats.interruptsSuppressed());
     }
 
     /**

@@ -58,7 +58,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         }
     };
 
-    private final GuestMemory memory;
+    /** Guarded by this; replaced only while the device is reset. */
+    private GuestMemory memory;
     private final VirtioBlkConfig config;
     private final BlockBackend backend;
     private final String serial;
@@ -192,6 +193,33 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         if (deviceError.compareAndSet(false, true)) {
             sink.configChanged(); // the first failure since the last reset: one notification
         }
+    }
+
+    /**
+     * Replaces the guest RAM the device works in, as a new memory table does (vhost-user's
+     * SET_MEM_TABLE, or an in-process guest of another size). Only while no queue runs: the
+     * rings and buffers of a running queue are in the old memory.
+     *
+     * <p>Thread-safety: the driver's or owner's thread; never blocks.
+     *
+     * @param guestMemory the new guest RAM
+     * @throws IllegalStateException if DRIVER_OK is set and the queues run
+     */
+    public synchronized void memory(GuestMemory guestMemory) {
+        Objects.requireNonNull(guestMemory, "guestMemory");
+        if (started) {
+            throw new IllegalStateException("the device is live: reset it before replacing its memory");
+        }
+        this.memory = guestMemory;
+    }
+
+    /**
+     * The features the driver accepted, 0 before it wrote any.
+     *
+     * <p>Thread-safety: any thread; waits only while a reset is in progress.
+     */
+    public synchronized long negotiatedFeatures() {
+        return status.driverFeatures();
     }
 
     /** {@inheritDoc} Thread-safety: any thread; never blocks. */
