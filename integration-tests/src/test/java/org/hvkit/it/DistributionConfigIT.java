@@ -6,12 +6,15 @@ import static org.junit.Assert.assertTrue;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import javax.inject.Inject;
 
 import org.hvkit.aio.AioContext;
+import org.hvkit.block.virtio.api.DeviceSnapshot;
+import org.hvkit.block.virtio.api.VirtioDevice;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -46,6 +49,21 @@ public class DistributionConfigIT {
             assertEquals("iothread0", Services.await(iothread0, "iothread0 of etc/").name());
         } finally {
             iothread0.close();
+        }
+    }
+
+    @Test
+    public void shouldStartVblk0FromEtcWithFourQueuesOnIothread0() throws Exception {
+        ServiceTracker<VirtioDevice, VirtioDevice> vblk0 =
+                Services.track(context, VirtioDevice.class, "(virtio.device.id=vblk0)");
+        try {
+            DeviceSnapshot snapshot = Services.await(vblk0, "vblk0 of etc/").snapshot(Duration.ofSeconds(2));
+
+            assertEquals(256L << 20, snapshot.capacityBytes());
+            assertEquals(4, snapshot.queues().size());
+            assertTrue(snapshot.queues().stream().allMatch(q -> "iothread0".equals(q.context())));
+        } finally {
+            vblk0.close();
         }
     }
 

@@ -114,16 +114,21 @@ record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backe
         return size;
     }
 
-    /** QEMU's rules for the list form: each IOThread once; empty means the main loop. */
-    private static List<String> mapping(String[] names) {
-        if (names == null || names.length == 0) {
+    /**
+     * QEMU's rules for the list form: each IOThread once; empty means the main loop. An entry
+     * may itself be a comma-separated list, as a {@code .cfg} file gives one string.
+     */
+    private static List<String> mapping(String[] entries) {
+        if (entries == null || entries.length == 0 || (entries.length == 1 && entries[0].isBlank())) {
             return List.of(AioContext.MAIN);
         }
         Set<String> seen = new LinkedHashSet<>();
-        for (String name : names) {
-            String n = name == null ? "" : name.trim();
-            require(!n.isEmpty(), "iothread.vq.mapping has an empty name");
-            require(seen.add(n), "IOThread '" + n + "' is listed twice in iothread.vq.mapping");
+        for (String entry : entries) {
+            for (String name : (entry == null ? "" : entry).split(",", -1)) {
+                String n = name.trim();
+                require(!n.isEmpty(), "iothread.vq.mapping has an empty name");
+                require(seen.add(n), "IOThread '" + n + "' is listed twice in iothread.vq.mapping");
+            }
         }
         return List.copyOf(seen);
     }

@@ -48,7 +48,7 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "IOThread mapping",
             description = "The IOThreads whose contexts serve the queues, round-robin (queue i on entry i mod n);"
-                    + " each name once. Empty: the main context.",
+                    + " each name once; a comma-separated list is accepted too. Empty: the main context.",
             required = false)
     String[] iothread_vq_mapping() default {};
 

@@ -1,0 +1,194 @@
+package org.hvkit.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.hvkit.block.virtio.api.DeviceSnapshot;
+import org.hvkit.block.virtio.api.QueueSnapshot;
+import org.hvkit.block.virtio.api.QueueState;
+import org.hvkit.block.virtio.api.VirtioDevice;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.util.tracker.ServiceTracker;
+
+/** virtio-blk devices are factory configurations; each one is a VirtioDevice service (DESIGN §4). */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class VirtioDeviceIT {
+
+    private static final String DEVICE_PID = "org.hvkit.block.virtio.blk";
+    private static final String IOTHREAD_PID = "org.hvkit.aio.iothread";
+    private static final String COMPONENT = "org.hvkit.block.virtio.component.VirtioBlkComponent";
+    private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(2);
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() {
+        return HvkitSystem.options();
+    }
+
+    @Before
+    public void configureIothreads() throws Exception {
+        // Idempotent: the framework, and so these configurations, live for the whole class.
+        for (String name : List.of("iothread0", "iothread1")) {
+            var configuration = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, name, "?");
+            if (configuration.getProperties() == null) {
+                configuration.update(properties("name", name));
+            }
+        }
+    }
+
+    @Test
+    public void shouldCreateADeviceFromConfigurationWithItsQueuesRoundRobin() throws Exception {
+        var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-rr", "?");
+        Dictionary<String, Object> properties = properties("id", "it-rr");
+        properties.put("num.queues", 4);
+        properties.put("capacity", "16M");
+        properties.put("iothread.vq.mapping", new String[] {"iothread0", "iothread1"});
+        ServiceTracker<VirtioDevice, VirtioDevice> device = trackDevice("it-rr");
+        try {
+            configuration.update(properties);
+
+            DeviceSnapshot snapshot = Services.await(device, "it-rr").snapshot(SNAPSHOT_TIMEOUT);
+
+            assertEquals("virtio-blk", snapshot.type());
+            assertEquals(16L << 20, snapshot.capacityBytes());
+            assertEquals("ram", snapshot.backend());
+            assertEquals(0, snapshot.status());
+            assertEquals(List.of("iothread0", "iothread1", "iothread0", "iothread1"),
+                    snapshot.queues().stream().map(QueueSnapshot::context).collect(Collectors.toList()));
+            assertTrue(snapshot.queues().stream().allMatch(q -> q.state() == QueueState.STOPPED));
+            Services.awaitUnregistered(context, device.getServiceReference(), "it-rr", configuration::delete);
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    public void shouldTakeTheDeviceDownWithItsIoThreadAndBringItBack() throws Exception {
+        var iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
+        iothread.update(properties("name", "it-late"));
+        var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-follow", "?");
+        Dictionary<String, Object> properties = properties("id", "it-follow");
+        properties.put("backend", "null");
+        properties.put("iothread.vq.mapping", "it-late");
+        ServiceTracker<VirtioDevice, VirtioDevice> device = trackDevice("it-follow");
+        try {
+            configuration.update(properties);
+            Services.await(device, "it-follow on it-late");
+
+            Services.awaitUnregistered(context, device.getServiceReference(), "it-follow without it-late",
+                    iothread::delete);
+            iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
+            iothread.update(properties("name", "it-late"));
+
+            DeviceSnapshot back = Services.await(device, "it-follow back on it-late").snapshot(SNAPSHOT_TIMEOUT);
+            assertEquals("it-late", back.queues().get(0).context());
+        } finally {
+            device.close();
+            configuration.delete();
+            iothread.delete();
+        }
+    }
+
+    @Test
+    public void shouldFailWithAClearErrorForAnUnknownIoThread() throws Exception {
+        var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-typo", "?");
+        Dictionary<String, Object> properties = properties("id", "it-typo");
+        properties.put("backend", "null");
+        properties.put("iothread.vq.mapping", "iothraed0");
+        try {
+            configuration.update(properties);
+
+            String failure = awaitActivationFailure("it-typo");
+            assertTrue(failure, failure.contains(
+                    "virtio-blk 'it-typo': iothread.vq.mapping names 'iothraed0', which is no IOThread"));
+            assertNull(context.getServiceReferences(VirtioDevice.class, "(virtio.device.id=it-typo)")
+                    .stream().findAny().orElse(null));
+        } finally {
+            configuration.delete();
+        }
+    }
+
+    @Test
+    public void shouldFailWithAClearErrorForAMissingImageFile() throws Exception {
+        var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-nofile", "?");
+        Dictionary<String, Object> properties = properties("id", "it-nofile");
+        properties.put("backend", "file");
+        properties.put("path", "/nonexistent/hvkit/disk.img");
+        try {
+            configuration.update(properties);
+
+            String failure = awaitActivationFailure("it-nofile");
+            assertTrue(failure, failure.contains("virtio-blk 'it-nofile': no such file: /nonexistent/hvkit/disk.img"));
+        } finally {
+            configuration.delete();
+        }
+    }
+
+    private ServiceTracker<VirtioDevice, VirtioDevice> trackDevice(String id) throws Exception {
+        return Services.track(context, VirtioDevice.class, "(virtio.device.id=" + id + ")");
+    }
+
+    /** The failure SCR recorded for the device configuration with this id, waiting for it (bounded). */
+    private String awaitActivationFailure(String id) throws InterruptedException {
+        Bundle bundle = blockVirtioBundle();
+        long deadline = System.nanoTime() + Services.TIMEOUT_MS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(bundle, COMPONENT);
+            assertNotNull("no component " + COMPONENT, description);
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
+                if (id.equals(c.properties.get("id")) && c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    return c.failure;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("device " + id + " did not fail activation within " + Services.TIMEOUT_MS + " ms");
+    }
+
+    private Bundle blockVirtioBundle() {
+        for (Bundle b : context.getBundles()) {
+            if ("org.hvkit.block.virtio".equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("org.hvkit.block.virtio is not installed");
+    }
+
+    private static Dictionary<String, Object> properties(String key, Object value) {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(key, value);
+        return properties;
+    }
+}
