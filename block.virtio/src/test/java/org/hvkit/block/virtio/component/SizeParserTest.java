@@ -111,4 +111,15 @@ class SizeParserTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("too large a size");
     }
+
+    @Test
+    void shouldRejectDigitsOutsideAscii() {
+        // Arabic-Indic four, and fullwidth one, two, eight: Long.parseLong would read them.
+        assertThatThrownBy(() -> SizeParser.parse("\u0664K"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a size");
+        assertThatThrownBy(() -> SizeParser.parse("\uFF11\uFF12\uFF18M"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a size");
+    }
 }
