@@ -155,6 +155,7 @@ class BackendsTest {
 
         assertThatThrownBy(() -> Backends.open(settings, context))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("virtio-blk 'disk0': ")
                 .hasMessageContaining("capacity mismatch: " + disk + " now has 1049088 bytes, 1048576 were configured");
     }
 
@@ -166,6 +167,7 @@ class BackendsTest {
 
         assertThatThrownBy(() -> Backends.open(settings, context))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("virtio-blk 'disk0': ")
                 .hasMessageContaining("capacity mismatch: " + disk + " now has 512 bytes, 1048576 were configured");
     }
 
@@ -178,6 +180,7 @@ class BackendsTest {
 
         assertThatThrownBy(() -> Backends.open(settings, context))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("virtio-blk 'disk0': ")
                 .hasMessageContaining("capacity mismatch");
         assertThat(descriptorsOn(disk)).isEmpty();
     }
@@ -205,6 +208,7 @@ class BackendsTest {
 
         assertThatThrownBy(() -> Backends.open(settings, context))
                 .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("virtio-blk 'disk0': ")
                 .hasMessageContaining("no such file: " + disk);
     }
 
