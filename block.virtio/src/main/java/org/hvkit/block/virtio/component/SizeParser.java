@@ -11,7 +11,7 @@ final class SizeParser {
     /**
      * Parses a size. Thread-safety: any thread.
      *
-     * @param text digits with an optional suffix K, M, G or T (case-insensitive, powers of 1024)
+     * @param text ASCII digits with an optional suffix K, M, G or T (case-insensitive, powers of 1024)
      * @return the size in bytes
      * @throws IllegalArgumentException if it is not such a size or does not fit in a long
      */
@@ -25,7 +25,7 @@ final class SizeParser {
             default -> 0;
         };
         String digits = shift == 0 ? s : s.substring(0, s.length() - 1);
-        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
+        if (digits.isEmpty() || !digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
             throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 1048576, 512K, 256M, 2G)");
         }
         try {
