@@ -31,8 +31,15 @@ final class DeviceFixture implements AutoCloseable {
     final RecordingSink sink = new RecordingSink();
     final VirtioBlkDevice device;
     final DriverRing[] drivers;
+    /** The feature bits the driver accepts in {@link #negotiate()}. */
+    final long features;
 
     DeviceFixture(int queues, int contextCount, BlockBackend backend) {
+        this(queues, contextCount, backend, FEATURES);
+    }
+
+    DeviceFixture(int queues, int contextCount, BlockBackend backend, long features) {
+        this.features = features;
         AioContextFactory factory = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow();
         for (int i = 0; i < contextCount; i++) {
             contexts.add(factory.create("test" + i));
@@ -63,11 +70,11 @@ final class DeviceFixture implements AutoCloseable {
     void negotiate() {
         device.status(DeviceStatus.ACKNOWLEDGE);
         device.status(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER);
-        device.driverFeatures(FEATURES);
+        device.driverFeatures(features);
         device.status(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK);
         for (int q = 0; q < drivers.length; q++) {
             RingLayout layout = RingLayout.contiguous(ringBase(q), QUEUE_SIZE);
-            drivers[q] = new DriverRing(memory, layout, FEATURES);
+            drivers[q] = new DriverRing(memory, layout, features);
             device.setUpQueue(q, QUEUE_SIZE, layout.descTable(), layout.availRing(), layout.usedRing());
         }
     }
