@@ -1,7 +1,6 @@
 package org.hvkit.block.virtio.driver;
 
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.hvkit.block.virtio.blk.DeviceStatus;
 import org.hvkit.block.virtio.blk.VirtioBlkConfig;
 import org.hvkit.block.virtio.blk.VirtioBlkFeatures;
@@ -15,18 +14,30 @@ import org.hvkit.block.virtio.transport.VirtioTransport;
  * A model of a guest's virtio-blk driver over any {@link VirtioTransport}: the initialisation
  * sequence of virtio 1.2 §3.1.1, rings laid out by a bump allocator in a given range of guest
  * RAM, and requests as 3-part chains (header, data, status) built from per-slot header and
- * status areas preallocated there too.
+ * status areas preallocated there too; with VIRTIO_RING_F_INDIRECT_DESC each request takes
+ * one ring descriptor pointing at its slot's preallocated indirect table. A request
+ * allocates nothing.
+ *
+ * <p>Each {@link #initialise} resets the device first; the reset returns once the device no
+ * longer touches the old rings, so the allocator starts again at the start of the range and
+ * a driver may be initialised any number of times in the same RAM.
+ *
+ * <p>Device errors: the device sets NEEDS_RESET and signals a configuration change;
+ * {@link #needsReset()} tells the driver thread, and {@link #awaitInterrupt(long)} returns
+ * for it, so a caller sees the error instead of waiting for completions that never come.
  *
  * <p>Thread-safety: one driver thread calls every method, as one vCPU holding the queue lock
  * would; the exception is the {@link InterruptSink} this driver installs, which the device
- * calls from any thread: it only sets a per-queue pending flag. Callbacks run in the driver
- * thread, inside {@link #reapCompletions(int)}; nothing runs them from the interrupt.
+ * calls from any thread: it only sets a flag and unparks the driver thread if it waits in
+ * {@link #awaitInterrupt(long)}. Callbacks run in the driver thread, inside
+ * {@link #reapCompletions(int)}; nothing runs them from the interrupt.
  */
 public final class VirtioBlkDriver {
 
     /** The features this driver knows how to use. */
     public static final long SUPPORTED = VirtioBlkFeatures.bit(VirtioBlkFeatures.VERSION_1)
-            | VirtioBlkFeatures.bit(VirtioBlkFeatures.RING_EVENT_IDX) | VirtioBlkFeatures.bit(VirtioBlkFeatures.FLUSH)
+            | VirtioBlkFeatures.bit(VirtioBlkFeatures.RING_EVENT_IDX)
+            | VirtioBlkFeatures.bit(VirtioBlkFeatures.RING_INDIRECT_DESC) | VirtioBlkFeatures.bit(VirtioBlkFeatures.FLUSH)
             | VirtioBlkFeatures.bit(VirtioBlkFeatures.BLK_SIZE) | VirtioBlkFeatures.bit(VirtioBlkFeatures.SEG_MAX)
             | VirtioBlkFeatures.bit(VirtioBlkFeatures.SIZE_MAX) | VirtioBlkFeatures.bit(VirtioBlkFeatures.MQ)
             | VirtioBlkFeatures.bit(VirtioBlkFeatures.RO);
@@ -44,42 +55,12 @@ public final class VirtioBlkDriver {
 
     private final VirtioTransport transport;
     private final GuestMemory memory;
-    private final long ramEnd;
-    private long next;
+    private final GuestRamAllocator allocator;
     private long negotiated;
     private long capacitySectors;
-    private Queue[] queues = new Queue[0];
-    /**
-     * One pending flag per queue, set by the interrupt sink and cleared by reapCompletions.
-     * Volatile: replaced at initialisation in the driver thread, read by the sink in any thread.
-     */
-    private volatile AtomicIntegerArray pending = new AtomicIntegerArray(0);
-
-    /** One virtqueue's driver state: the ring, the slot areas and the callbacks by head. */
-    private static final class Queue {
-        final DriverRing ring;
-        final long headers;
-        final long statuses;
-        final RequestCallback[] callbacks;
-        final int[] slotOfHead;
-        final int[] freeSlots;
-        int freeSlotCount;
-        int inFlight;
-        long kicks;
-
-        Queue(DriverRing ring, long headers, long statuses, int size) {
-            this.ring = ring;
-            this.headers = headers;
-            this.statuses = statuses;
-            this.callbacks = new RequestCallback[size];
-            this.slotOfHead = new int[size];
-            this.freeSlots = new int[size];
-            for (int i = 0; i < size; i++) {
-                freeSlots[i] = size - 1 - i;
-            }
-            this.freeSlotCount = size;
-        }
-    }
+    private DriverQueue[] queues = new DriverQueue[0];
+    /** Replaced at each initialisation; the device holds the one it was last given. */
+    private DriverInterrupts interrupts = new DriverInterrupts(0);
 
     /**
      * Creates a driver for a device in whatever state; {@link #initialise} resets it.
@@ -95,19 +76,21 @@ public final class VirtioBlkDriver {
         if (!memory.contains(ramBase, ramSize)) {
             throw new IllegalArgumentException("the allocation range is not in guest memory");
         }
-        this.next = ramBase;
-        this.ramEnd = ramBase + ramSize;
+        this.allocator = new GuestRamAllocator(ramBase, ramSize);
     }
 
     /**
      * Resets the device and brings it up: ACKNOWLEDGE, DRIVER, features, FEATURES_OK (checked),
-     * queues set up, interrupt sink, DRIVER_OK; then reads the capacity.
+     * queues set up, interrupt sink, DRIVER_OK; then reads the capacity. The reset returns
+     * once the device no longer uses the previous rings, so they are laid out again from the
+     * start of the RAM range; requests still in flight are forgotten without callbacks.
      *
      * @param queueCount queues to set up, up to the device's number
      * @param queueSize the size of each, a power of two up to the device's maximum
      * @param wantedFeatures the features the caller would like; the driver accepts those the
      *     device offers and it supports, VERSION_1 always
-     * @throws IllegalStateException if the device refuses FEATURES_OK
+     * @throws IllegalStateException if the device refuses FEATURES_OK or the RAM range is too
+     *     small for the rings and slot areas
      */
     public void initialise(int queueCount, int queueSize, long wantedFeatures) {
         if (queueCount < 1 || queueCount > transport.numQueues() || queueSize > transport.maxQueueSize()) {
@@ -115,6 +98,8 @@ public final class VirtioBlkDriver {
                     + transport.maxQueueSize() + ": " + queueCount + " x " + queueSize);
         }
         transport.status(0);
+        allocator.restart();
+        queues = new DriverQueue[0];
         int s = DeviceStatus.ACKNOWLEDGE;
         transport.status(s);
         s |= DeviceStatus.DRIVER;
@@ -129,31 +114,24 @@ public final class VirtioBlkDriver {
             throw new IllegalStateException("the device refused features 0x" + Long.toHexString(negotiated));
         }
         setUpQueues(queueCount, queueSize);
-        transport.interrupts(new Sink());
+        interrupts = new DriverInterrupts(queueCount);
+        transport.interrupts(interrupts);
         transport.status(s | DeviceStatus.DRIVER_OK);
         capacitySectors = transport.readConfig(VirtioBlkConfig.OFFSET_CAPACITY, 8);
     }
 
     private void setUpQueues(int queueCount, int queueSize) {
-        pending = new AtomicIntegerArray(queueCount);
-        queues = new Queue[queueCount];
+        boolean indirect = VirtioBlkFeatures.has(negotiated, VirtioBlkFeatures.RING_INDIRECT_DESC);
+        DriverQueue[] made = new DriverQueue[queueCount];
         for (int q = 0; q < queueCount; q++) {
-            RingLayout layout = RingLayout.contiguous(allocate(RingLayout.totalBytes(queueSize)), queueSize);
-            long headers = allocate((long) VirtioBlkProtocol.OUT_HEADER_SIZE * queueSize);
-            long statuses = allocate(queueSize);
-            queues[q] = new Queue(new DriverRing(memory, layout, negotiated), headers, statuses, queueSize);
+            RingLayout layout = RingLayout.contiguous(allocator.allocate(RingLayout.totalBytes(queueSize)), queueSize);
+            long headers = allocator.allocate((long) VirtioBlkProtocol.OUT_HEADER_SIZE * queueSize);
+            long statuses = allocator.allocate(queueSize);
+            long tables = indirect ? allocator.allocate((long) DriverQueue.TABLE_BYTES * queueSize) : -1;
+            made[q] = new DriverQueue(memory, new DriverRing(memory, layout, negotiated), headers, statuses, tables);
             transport.setUpQueue(q, queueSize, layout.descTable(), layout.availRing(), layout.usedRing());
         }
-    }
-
-    /** Bump allocation, 16-byte aligned; never freed (a reset re-initialises from where it was). */
-    private long allocate(long bytes) {
-        long at = (next + 15) & ~15L;
-        if (at + bytes > ramEnd) {
-            throw new IllegalStateException("guest RAM range exhausted: " + bytes + " more bytes needed");
-        }
-        next = at + bytes;
-        return at;
+        queues = made;
     }
 
     /** The negotiated features. */
@@ -166,10 +144,21 @@ public final class VirtioBlkDriver {
         return capacitySectors;
     }
 
+    /** The number of queues set up by the last {@link #initialise}. */
+    public int queueCount() {
+        return queues.length;
+    }
+
+    /** Bytes of the RAM range the rings and slot areas take, from its start. */
+    public long ramUsed() {
+        return allocator.used();
+    }
+
     /**
      * Submits one request: header (readable), data unless {@code length} is 0 (readable for
-     * OUT, writable otherwise), status (writable). Publishes it and kicks the device if the
-     * ring says the device asked for a kick.
+     * OUT, writable otherwise), status (writable); through the slot's indirect table if
+     * VIRTIO_RING_F_INDIRECT_DESC was negotiated. Publishes it and kicks the device if the
+     * ring says the device asked for a kick. Allocates nothing.
      *
      * @param queue the queue index
      * @param type a VirtioBlkProtocol T_* type
@@ -181,32 +170,11 @@ public final class VirtioBlkDriver {
      */
     public boolean submit(int queue, int type, long sector, long bufferAddress, int length, RequestCallback callback) {
         Objects.requireNonNull(callback, "callback");
-        Queue q = queues[Objects.checkIndex(queue, queues.length)];
-        if (q.freeSlotCount == 0) {
+        DriverQueue q = queues[Objects.checkIndex(queue, queues.length)];
+        if (!q.add(type, sector, bufferAddress, length, callback)) {
             return false;
         }
-        int slot = q.freeSlots[q.freeSlotCount - 1];
-        long header = q.headers + (long) VirtioBlkProtocol.OUT_HEADER_SIZE * slot;
-        long status = q.statuses + slot;
-        memory.writeInt(header, type);
-        memory.writeInt(header + 4, 0);
-        memory.writeLong(header + 8, sector);
-        memory.writeByte(status, (byte) 0xff);
-        int head = length == 0
-                ? q.ring.addChain(new long[] {header, status}, new int[] {VirtioBlkProtocol.OUT_HEADER_SIZE, 1}, 1)
-                : q.ring.addChain(new long[] {header, bufferAddress, status},
-                        new int[] {VirtioBlkProtocol.OUT_HEADER_SIZE, length, 1},
-                        type == VirtioBlkProtocol.T_OUT ? 2 : 1);
-        if (head < 0) {
-            return false;
-        }
-        q.freeSlotCount--;
-        q.slotOfHead[head] = slot;
-        q.callbacks[head] = callback;
-        q.inFlight++;
-        q.ring.publish();
-        if (q.ring.needsKick()) {
-            q.kicks++;
+        if (q.publish()) {
             transport.notifyQueue(queue);
         }
         return true;
@@ -215,62 +183,59 @@ public final class VirtioBlkDriver {
     /**
      * Reaps every used element of a queue and calls each request's callback with its status
      * byte, in this thread. Clears the queue's interrupt-pending flag first, so an interrupt
-     * arriving during the reap is seen by the next call.
+     * arriving during the reap is seen by the next call; re-arms interrupts (used_event with
+     * EVENT_IDX) after reaping.
      *
      * @param queue the queue index
      * @return the number of requests completed
      */
     public int reapCompletions(int queue) {
-        Queue q = queues[Objects.checkIndex(queue, queues.length)];
-        // Volatile write: pairs with the sink's volatile set; a later interrupt is not lost.
-        pending.set(queue, 0);
-        int done = 0;
-        for (int head = q.ring.pollUsed(); head >= 0; head = q.ring.pollUsed()) {
-            int slot = q.slotOfHead[head];
-            RequestCallback callback = q.callbacks[head];
-            q.callbacks[head] = null;
-            q.freeSlots[q.freeSlotCount++] = slot;
-            q.inFlight--;
-            done++;
-            callback.completed(memory.readByte(q.statuses + slot) & 0xff);
-        }
-        return done;
+        DriverQueue q = queues[Objects.checkIndex(queue, queues.length)];
+        interrupts.clear(queue);
+        return q.reap();
     }
 
-    /** True if the device interrupted for this queue since the last {@link #reapCompletions}. Any thread. */
+    /** True if the device interrupted for this queue since the last {@link #reapCompletions}. */
     public boolean interruptPending(int queue) {
-        return pending.get(queue) != 0;
+        return interrupts.pending(Objects.checkIndex(queue, queues.length));
+    }
+
+    /**
+     * Waits in the driver thread for an interrupt: parks until a queue interrupt is pending
+     * or the device signals a configuration change (see {@link #needsReset()}), at most
+     * {@code timeoutNanos}. Returns at once if one is already pending. Allocates nothing.
+     *
+     * @param timeoutNanos the longest wait; 0 or less only checks
+     * @return true if a queue interrupt or a configuration change is pending; false on
+     *     timeout or if the thread is interrupted (its interrupt status stays set)
+     */
+    public boolean awaitInterrupt(long timeoutNanos) {
+        return interrupts.await(timeoutNanos);
+    }
+
+    /**
+     * Tells whether the device needs a reset: it signalled a configuration change and its
+     * status has NEEDS_RESET. Only a volatile read until the device signals; then one status
+     * read. Requests in flight may then never complete; {@link #initialise} recovers.
+     *
+     * @return true if the device is in NEEDS_RESET
+     */
+    public boolean needsReset() {
+        return interrupts.configChangedSeen() && (transport.status() & DeviceStatus.NEEDS_RESET) != 0;
     }
 
     /** Requests submitted and not yet reaped on a queue. */
     public int inFlight(int queue) {
-        return queues[Objects.checkIndex(queue, queues.length)].inFlight;
+        return queues[Objects.checkIndex(queue, queues.length)].inFlight();
     }
 
     /** Kicks sent to the device for a queue since initialisation. */
     public long kicks(int queue) {
-        return queues[Objects.checkIndex(queue, queues.length)].kicks;
+        return queues[Objects.checkIndex(queue, queues.length)].kicks();
     }
 
     /** The driver's ring of a queue, for tests and diagnostics. */
     public DriverRing ring(int queue) {
-        return queues[Objects.checkIndex(queue, queues.length)].ring;
-    }
-
-    /** Flags the queue; the device calls it from any thread. */
-    private final class Sink implements InterruptSink {
-        @Override
-        public void queueInterrupt(int queue) {
-            AtomicIntegerArray p = pending;
-            if (queue >= 0 && queue < p.length()) {
-                // Volatile set: pairs with the clear in reapCompletions.
-                p.set(queue, 1);
-            }
-        }
-
-        @Override
-        public void configChanged() {
-            // The model does not handle NEEDS_RESET; the driver thread reads status() itself.
-        }
+        return queues[Objects.checkIndex(queue, queues.length)].ring();
     }
 }

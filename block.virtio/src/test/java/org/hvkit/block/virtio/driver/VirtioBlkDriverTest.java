@@ -2,6 +2,7 @@ package org.hvkit.block.virtio.driver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -14,6 +15,7 @@ import org.hvkit.block.virtio.blk.VirtioBlkDevice;
 import org.hvkit.block.virtio.blk.VirtioBlkFeatures;
 import org.hvkit.block.virtio.blk.VirtioBlkProtocol;
 import org.hvkit.block.virtio.memory.GuestMemory;
+import org.hvkit.block.virtio.queue.VirtioRing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,5 +132,140 @@ class VirtioBlkDriverTest {
         driver.submit(0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK, statuses::add);
 
         assertThat(driver.kicks(0)).isZero();
+    }
+
+    @Test
+    void shouldTakeOneRingDescriptorPerRequestWithIndirectDescriptors() {
+        driver.initialise(1, QUEUE_SIZE, -1L);
+
+        driver.submit(0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK, statuses::add);
+
+        assertThat(VirtioBlkFeatures.has(driver.features(), VirtioBlkFeatures.RING_INDIRECT_DESC)).isTrue();
+        assertThat(driver.ring(0).freeCount()).isEqualTo(QUEUE_SIZE - 1);
+        int flags = memory.readShort(driver.ring(0).layout().descriptor(0) + 12);
+        assertThat(flags).isEqualTo(VirtioRing.DESC_F_INDIRECT);
+    }
+
+    @Test
+    void shouldTakeThreeRingDescriptorsPerRequestWithoutIndirectDescriptors() {
+        driver.initialise(1, QUEUE_SIZE, 0);
+
+        driver.submit(0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK, statuses::add);
+
+        assertThat(VirtioBlkFeatures.has(driver.features(), VirtioBlkFeatures.RING_INDIRECT_DESC)).isFalse();
+        assertThat(driver.ring(0).freeCount()).isEqualTo(QUEUE_SIZE - 3);
+    }
+
+    @Test
+    void shouldKeepAQueueSizeOfRequestsInFlightWithIndirectDescriptors() {
+        driver.initialise(1, QUEUE_SIZE, -1L);
+
+        int submitted = 0;
+        while (driver.submit(0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK, statuses::add)) {
+            submitted++;
+        }
+        pollUntilQuiet();
+
+        assertThat(submitted).isEqualTo(QUEUE_SIZE);
+        assertThat(driver.reapCompletions(0)).isEqualTo(QUEUE_SIZE);
+        assertThat(statuses).hasSize(QUEUE_SIZE).containsOnly(VirtioBlkProtocol.S_OK);
+    }
+
+    @Test
+    void shouldFlushThroughAnIndirectTable() {
+        driver.initialise(1, QUEUE_SIZE, -1L);
+
+        assertThat(run(VirtioBlkProtocol.T_FLUSH, 0, 0, 0)).isEqualTo(VirtioBlkProtocol.S_OK);
+    }
+
+    @Test
+    void shouldGetAnInterruptForEachRequestWithEventIdx() {
+        driver.initialise(1, QUEUE_SIZE, VirtioBlkFeatures.bit(VirtioBlkFeatures.RING_EVENT_IDX));
+        for (int i = 0; i < 3; i++) {
+            driver.submit(0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK, statuses::add);
+            pollUntilQuiet();
+
+            assertThat(driver.interruptPending(0)).as("interrupt %d", i).isTrue();
+            assertThat(driver.reapCompletions(0)).isEqualTo(1);
+        }
+        assertThat(VirtioBlkFeatures.has(driver.features(), VirtioBlkFeatures.RING_EVENT_IDX)).isTrue();
+    }
+
+    @Test
+    void shouldAllocateNothingPerRequestInSteadyState() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        driver.initialise(1, QUEUE_SIZE, -1L);
+        VirtioBlkDriver.RequestCallback ignore = status -> { };
+        requests(20_000, ignore);
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        requests(20_000, ignore);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertThat(allocated / 20_000.0).isLessThan(1.0);
+    }
+
+    private void requests(int n, VirtioBlkDriver.RequestCallback callback) {
+        for (int i = 0; i < n; i++) {
+            driver.submit(0, i % 2 == 0 ? VirtioBlkProtocol.T_IN : VirtioBlkProtocol.T_OUT, i % 64, DATA, BLOCK,
+                    callback);
+            contexts.get(0).poll(false); // the kick handler
+            contexts.get(0).poll(false); // the interrupt BH
+            driver.reapCompletions(0);
+        }
+    }
+
+    @Test
+    void shouldNotNeedResetWhileTheDeviceIsHealthy() {
+        driver.initialise(1, QUEUE_SIZE, -1L);
+        run(VirtioBlkProtocol.T_IN, 0, DATA, BLOCK);
+
+        assertThat(driver.needsReset()).isFalse();
+        assertThat(driver.awaitInterrupt(0)).isFalse();
+    }
+
+    @Test
+    void shouldSeeNeedsResetAfterAMalformedChain() {
+        driver.initialise(1, QUEUE_SIZE, -1L);
+        driver.ring(0).offer(QUEUE_SIZE + 5); // a head outside the descriptor table: a device error
+        driver.ring(0).publish();
+        device.notifyQueue(0);
+
+        pollUntilQuiet();
+
+        assertThat(driver.needsReset()).isTrue();
+        assertThat(driver.awaitInterrupt(0)).isTrue();
+    }
+
+    @Test
+    void shouldNoLongerNeedResetAfterInitialising() {
+        driver.initialise(1, QUEUE_SIZE, -1L);
+        driver.ring(0).offer(QUEUE_SIZE + 5);
+        driver.ring(0).publish();
+        device.notifyQueue(0);
+        pollUntilQuiet();
+
+        driver.initialise(1, QUEUE_SIZE, -1L);
+
+        assertThat(driver.needsReset()).isFalse();
+        assertThat(run(VirtioBlkProtocol.T_IN, 0, DATA, BLOCK)).isEqualTo(VirtioBlkProtocol.S_OK);
+    }
+
+    @Test
+    void shouldReinitialiseAThousandTimesInTheSameRam() {
+        VirtioBlkDriver small = new VirtioBlkDriver(device, memory, RAM_BASE, 0x4000);
+        small.initialise(1, QUEUE_SIZE, -1L);
+        long used = small.ramUsed();
+
+        for (int i = 0; i < 1000; i++) {
+            small.initialise(1, QUEUE_SIZE, -1L);
+        }
+
+        assertThat(small.ramUsed()).isEqualTo(used);
+        assertThat(device.status() & DeviceStatus.DRIVER_OK).isNotZero();
+        assertThat(small.submit(0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK, statuses::add)).isTrue();
+        pollUntilQuiet();
+        assertThat(small.reapCompletions(0)).isEqualTo(1);
+        assertThat(statuses).containsExactly(VirtioBlkProtocol.S_OK);
     }
 }
