@@ -131,10 +131,10 @@ class WorkloadTest {
         WorkloadResult end = Workload.run(f.driver, f.memory, WorkloadFixture.BUFFERS, WorkloadFixture.BUFFER_SIZE,
                 spec, reports::add);
 
-        assertThat(reports).hasSize(2);
-        assertThat(reports.get(0).elapsed()).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1500));
-        assertThat(reports.get(1).ios()).isGreaterThanOrEqualTo(reports.get(0).ios());
-        assertThat(end.ios()).isGreaterThanOrEqualTo(reports.get(1).ios());
+        assertThat(reports).hasSizeBetween(1, 2);
+        assertThat(reports.get(0).elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(reports.get(reports.size() - 1).elapsed()).isLessThan(end.elapsed());
+        assertThat(end.ios()).isGreaterThanOrEqualTo(reports.get(reports.size() - 1).ios());
     }
 
     @ParameterizedTest
@@ -176,8 +176,8 @@ class WorkloadTest {
     }
 
     @Test
-    void shouldVerifyEightQueuesOnAFileWithoutMismatches(@TempDir Path dir) {
-        WorkloadFixture f = new WorkloadFixture(8, 1,
+    void shouldVerifyEightQueuesOnTwoIoThreadsOnAFileWithoutMismatches(@TempDir Path dir) {
+        WorkloadFixture f = new WorkloadFixture(8, 2,
                 context -> FileBackend.openOrCreate(context, dir.resolve("disk.img"), CAPACITY));
         fixtures.add(f);
 
@@ -188,6 +188,9 @@ class WorkloadTest {
         assertThat(r.reads()).isPositive();
         assertThat(r.mismatches()).isZero();
         assertThat(r.errors()).isZero();
+        for (int q = 0; q < 8; q++) {
+            assertThat(f.device.queue(q).stats().requests()).as("queue %d", q).isPositive();
+        }
     }
 
     @Test
