@@ -20,7 +20,7 @@ import org.hvkit.block.virtio.workload.WorkloadSpec;
  * device (one walk shared by every queue, wrapping at the end); random modes pick blocks with
  * a {@link SplittableRandom} seeded from the spec. Offsets are whole blocks within the
  * device's capacity. Submission stops at the runtime or the I/O count, whichever comes
- * first; the requests in flight are then reaped (for at most {@link #DRAIN_TIMEOUT}).
+ * first; the requests in flight are then reaped.
  *
  * <p>Verify: a write carries {@link VerifyPattern}'s pattern of (offset, generation); a read
  * of a block the run has written is checked against the last acknowledged write, and a
@@ -32,8 +32,9 @@ import org.hvkit.block.virtio.workload.WorkloadSpec;
  *
  * <p>Errors: a request completed with a status other than OK is counted and stops
  * submission; NEEDS_RESET counts one error and ends the run at once, leaving requests in
- * flight (the driver must be initialised again). A run never waits for a dead device beyond
- * the runtime plus the drain timeout.
+ * flight (the driver must be initialised again). If requests are in flight and none completes
+ * for {@link #STALL_TIMEOUT}, they count as errors and the run ends: a run never waits for a
+ * dead device longer than that, whatever its runtime and I/O count.
  *
  * <p>Allocation: in steady state nothing per request (slots are the callbacks, the
  * histogram's range is fixed); a progress report allocates its result.
@@ -43,8 +44,8 @@ import org.hvkit.block.virtio.workload.WorkloadSpec;
  */
 public final class Workload {
 
-    /** How long the requests in flight may take to complete once submission stops. */
-    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest a run waits for a completion while requests are in flight. */
+    public static final Duration STALL_TIMEOUT = Duration.ofSeconds(5);
     /** The most blocks a verifying run addresses. */
     public static final int MAX_TRACKED_BLOCKS = 1 << 20;
 
@@ -54,6 +55,7 @@ public final class Workload {
     private final GuestMemory memory;
     private final WorkloadSpec spec;
     private final WorkloadProgress progress;
+    private final long stallTimeoutNanos;
     private final WorkloadStats stats = new WorkloadStats();
     private final WorkloadSlot[] slots;
     private final int[][] freeSlots;
@@ -67,13 +69,16 @@ public final class Workload {
     private boolean submitting = true;
     private boolean readBack;
     private int readBackCursor;
+    /** System.nanoTime() of the last submission or completion. */
+    private long lastActivity;
 
     private Workload(VirtioBlkDriver driver, GuestMemory memory, long bufferBase, long bufferSize, WorkloadSpec spec,
-            WorkloadProgress progress) {
+            WorkloadProgress progress, Duration stallTimeout) {
         this.driver = driver;
         this.memory = memory;
         this.spec = spec;
         this.progress = progress;
+        this.stallTimeoutNanos = stallTimeout.toNanos();
         long blocks = driver.capacitySectors() * VirtioBlkProtocol.SECTOR_SIZE / spec.blockSize();
         if (blocks == 0) {
             throw new IllegalArgumentException("the device is smaller than one block of " + spec.blockSize());
@@ -109,12 +114,19 @@ public final class Workload {
      */
     public static WorkloadResult run(VirtioBlkDriver driver, GuestMemory memory, long bufferBase, long bufferSize,
             WorkloadSpec spec, WorkloadProgress progress) {
+        return run(driver, memory, bufferBase, bufferSize, spec, progress, STALL_TIMEOUT);
+    }
+
+    /** As the public run, with another stall timeout: tests of a stalled device need not wait 5 s. */
+    static WorkloadResult run(VirtioBlkDriver driver, GuestMemory memory, long bufferBase, long bufferSize,
+            WorkloadSpec spec, WorkloadProgress progress, Duration stallTimeout) {
         Objects.requireNonNull(driver, "driver");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(progress, "progress");
         checkFits(driver, memory, bufferBase, bufferSize, spec);
-        return new Workload(driver, memory, bufferBase, bufferSize, spec, progress).execute();
+        Objects.requireNonNull(stallTimeout, "stallTimeout");
+        return new Workload(driver, memory, bufferBase, bufferSize, spec, progress, stallTimeout).execute();
     }
 
     /**
@@ -146,12 +158,12 @@ public final class Workload {
         }
     }
 
-    /** The run loop; every time in it is elapsed nanoseconds since the start, so nothing overflows. */
+    /** The run loop; times are elapsed nanoseconds since the start, so nothing overflows. */
     private WorkloadResult execute() {
         long start = System.nanoTime();
         long runtime = spec.runtime().isZero() ? Long.MAX_VALUE : saturatedNanos(spec.runtime());
         long nextProgress = PROGRESS_INTERVAL_NANOS;
-        long drainEnd = Long.MAX_VALUE;
+        lastActivity = start;
         fill();
         while (true) {
             if (driver.needsReset()) {
@@ -159,21 +171,16 @@ public final class Workload {
                 break;
             }
             reapAll();
-            long elapsed = System.nanoTime() - start;
+            long now = System.nanoTime();
+            long elapsed = now - start;
             if (!readBack && elapsed >= runtime) {
                 submitting = false;
             }
             fill();
-            if (!submitting && inFlight == 0) {
-                if (startReadBack()) {
-                    drainEnd = Long.MAX_VALUE;
-                    continue;
-                }
+            if (!submitting && inFlight == 0 && !startReadBack()) {
                 break;
             }
-            if (!submitting && drainEnd == Long.MAX_VALUE) {
-                drainEnd = elapsed + DRAIN_TIMEOUT.toNanos();
-            } else if (!submitting && elapsed >= drainEnd) {
+            if (inFlight > 0 && now - lastActivity >= stallTimeoutNanos) {
                 stats.addErrors(inFlight);
                 break;
             }
@@ -181,8 +188,9 @@ public final class Workload {
                 progress.progress(stats.snapshot(elapsed));
                 nextProgress = elapsed + PROGRESS_INTERVAL_NANOS;
             }
-            long until = Math.min(submitting ? (readBack ? Long.MAX_VALUE : runtime) : drainEnd, nextProgress);
-            driver.awaitInterrupt(Math.max(0, Math.min(until - elapsed, PROGRESS_INTERVAL_NANOS)));
+            long until = Math.min(submitting && !readBack ? runtime : Long.MAX_VALUE, nextProgress) - elapsed;
+            long stall = lastActivity + stallTimeoutNanos - now;
+            driver.awaitInterrupt(Math.max(0, Math.min(Math.min(until, stall), PROGRESS_INTERVAL_NANOS)));
         }
         return stats.snapshot(System.nanoTime() - start);
     }
@@ -232,7 +240,8 @@ public final class Workload {
         WorkloadSlot slot = slots[freeSlots[q][freeCount[q] - 1]];
         int generation = tracker == null ? 0 : claim((int) block, write, slot.buffer);
         long offset = block * spec.blockSize();
-        slot.begin(block, write, generation, System.nanoTime());
+        long now = System.nanoTime();
+        slot.begin(block, write, generation, now);
         if (!driver.submit(q, write ? VirtioBlkProtocol.T_OUT : VirtioBlkProtocol.T_IN,
                 offset >>> VirtioBlkProtocol.SECTOR_SHIFT, slot.buffer, spec.blockSize(), slot)) {
             if (tracker != null) {
@@ -240,6 +249,7 @@ public final class Workload {
             }
             return false;
         }
+        lastActivity = now;
         freeCount[q]--;
         inFlight++;
         if (!readBack) {
@@ -249,15 +259,11 @@ public final class Workload {
     }
 
     private boolean isWrite() {
-        switch (spec.rw()) {
-            case WRITE:
-            case RANDWRITE:
-                return true;
-            case RANDRW:
-                return mix.nextInt(100) >= spec.readPercent();
-            default:
-                return false;
-        }
+        return switch (spec.rw()) {
+            case WRITE, RANDWRITE -> true;
+            case RANDRW -> mix.nextInt(100) >= spec.readPercent();
+            case READ, RANDREAD -> false;
+        };
     }
 
     /** The next block, or -1 if verifying and every block has a request in flight. */
@@ -289,7 +295,9 @@ public final class Workload {
 
     /** The driver thread, from reapCompletions: one request of {@code slot} completed. */
     void completed(WorkloadSlot slot, int status) {
-        long latency = System.nanoTime() - slot.startNanos;
+        long now = System.nanoTime();
+        long latency = now - slot.startNanos;
+        lastActivity = now;
         inFlight--;
         freeSlots[slot.queue][freeCount[slot.queue]++] = slot.index;
         if (status != VirtioBlkProtocol.S_OK) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.hvkit.aio.AioContext;
 import org.hvkit.block.virtio.backend.BlockBackend;
 import org.hvkit.block.virtio.backend.BlockCompletion;
 import org.hvkit.block.virtio.backend.FileBackend;
@@ -214,6 +216,22 @@ class WorkloadTest {
     }
 
     @Test
+    void shouldGiveUpOnRequestsThatNeverComplete() {
+        StallingBackend[] backend = new StallingBackend[1];
+        WorkloadFixture f = new WorkloadFixture(2, 1, context -> backend[0] = new StallingBackend(CAPACITY, context));
+        fixtures.add(f);
+        WorkloadSpec spec = new WorkloadSpec(ReadWriteMode.RANDREAD, BLOCK, 8, 2, Duration.ZERO, 1000, false, 50, 1);
+
+        WorkloadResult r = Workload.run(f.driver, f.memory, WorkloadFixture.BUFFERS, WorkloadFixture.BUFFER_SIZE, spec,
+                soFar -> { }, Duration.ofMillis(200));
+        backend[0].release();
+
+        assertThat(r.ios()).isZero();
+        assertThat(r.errors()).isEqualTo(16);
+        assertThat(r.elapsed()).isBetween(Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+
+    @Test
     void shouldRefuseMoreQueuesThanTheDriverHas() {
         WorkloadFixture f = fixture(2, new NullBackend(CAPACITY, false));
 
@@ -304,6 +322,34 @@ class WorkloadTest {
             } else {
                 ram.read(memory, iov, offset, done);
             }
+        }
+    }
+
+    /**
+     * Holds every read until {@link #release()}, which completes them in the context's thread,
+     * where the device expects completions.
+     */
+    private static final class StallingBackend extends ForwardingBackend {
+        /** Only the context's thread touches it: reads arrive there and release runs there. */
+        private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+        private final AioContext context;
+
+        StallingBackend(long capacity, AioContext context) {
+            super(capacity);
+            this.context = context;
+        }
+
+        @Override
+        public void read(GuestMemory memory, IoVector iov, long offset, BlockCompletion done) {
+            held.add(() -> ram.read(memory, iov, offset, done));
+        }
+
+        void release() {
+            context.execute(() -> {
+                for (Runnable r; (r = held.poll()) != null; ) {
+                    r.run();
+                }
+            });
         }
     }
 }
