@@ -5,6 +5,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -17,6 +19,9 @@ import org.hvkit.block.virtio.api.DeviceSnapshot;
 import org.hvkit.block.virtio.api.QueueSnapshot;
 import org.hvkit.block.virtio.api.QueueState;
 import org.hvkit.block.virtio.api.VirtioDevice;
+import org.hvkit.block.virtio.workload.ReadWriteMode;
+import org.hvkit.block.virtio.workload.WorkloadResult;
+import org.hvkit.block.virtio.workload.WorkloadSpec;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -89,6 +94,45 @@ public class VirtioDeviceIT {
                     snapshot.queues().stream().map(QueueSnapshot::context).collect(Collectors.toList()));
             assertTrue(snapshot.queues().stream().allMatch(q -> q.state() == QueueState.STOPPED));
             Services.awaitUnregistered(context, device.getServiceReference(), "it-rr", configuration::delete);
+        } finally {
+            device.close();
+        }
+    }
+
+    @Test
+    public void shouldRunAVerifyWorkloadOnAFileBackedDeviceFromConfiguration() throws Exception {
+        Path image = HvkitSystem.workDirectory("image-").resolve("disk.img");
+        try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+            file.setLength(32L << 20);
+        }
+        var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-verify", "?");
+        Dictionary<String, Object> properties = properties("id", "it-verify");
+        properties.put("num.queues", 8);
+        properties.put("backend", "file");
+        properties.put("path", image.toString());
+        properties.put("iothread.vq.mapping", "iothread0,iothread1");
+        ServiceTracker<VirtioDevice, VirtioDevice> device = trackDevice("it-verify");
+        try {
+            configuration.update(properties);
+            VirtioDevice vblk = Services.await(device, "it-verify");
+
+            WorkloadResult written = vblk.runWorkload(
+                    WorkloadSpec.of(ReadWriteMode.RANDWRITE, 4096, 8, 8, Duration.ofSeconds(30))
+                            .withIoCount(4_000).withVerify(true), soFar -> { });
+            WorkloadResult mixed = vblk.runWorkload(
+                    WorkloadSpec.of(ReadWriteMode.RANDRW, 4096, 8, 8, Duration.ofSeconds(30))
+                            .withIoCount(4_000).withVerify(true).withSeed(7), soFar -> { });
+
+            assertEquals(0, written.errors());
+            assertEquals(0, written.mismatches());
+            assertTrue(written.toString(), written.writes() >= 4_000 && written.reads() >= written.writes() / 2);
+            assertEquals(0, mixed.errors());
+            assertEquals(0, mixed.mismatches());
+            assertTrue(mixed.toString(), mixed.reads() > 0 && mixed.writes() > 0);
+            DeviceSnapshot after = vblk.snapshot(SNAPSHOT_TIMEOUT);
+            assertEquals(0, after.status());
+            assertTrue(after.queues().stream().allMatch(q -> q.requests() > 0));
+            Services.awaitUnregistered(context, device.getServiceReference(), "it-verify", configuration::delete);
         } finally {
             device.close();
         }

@@ -1,6 +1,9 @@
 package org.hvkit.block.virtio.api;
 
 import java.time.Duration;
+import org.hvkit.block.virtio.workload.WorkloadProgress;
+import org.hvkit.block.virtio.workload.WorkloadResult;
+import org.hvkit.block.virtio.workload.WorkloadSpec;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -49,4 +52,21 @@ public interface VirtioDevice {
      * @throws org.hvkit.aio.ContextBusyException if a context does not answer in time
      */
     void reset();
+
+    /**
+     * Runs an fio-like workload as the device's guest: the in-process driver model
+     * initialises the device with RAM of its own, runs the workload from the calling thread,
+     * then resets the device. One workload at a time; a guest of another transport (a
+     * vhost-user front-end) cannot share the device, so those devices refuse.
+     *
+     * <p>Thread-safety: any thread but the device's context threads; blocks for the
+     * workload's runtime (and a bounded drain).
+     *
+     * @param spec what to run
+     * @param progress called about once per second in the calling thread
+     * @return the totals of the run
+     * @throws IllegalArgumentException if the workload does not fit the device
+     * @throws IllegalStateException if the device is busy with another workload or guest
+     */
+    WorkloadResult runWorkload(WorkloadSpec spec, WorkloadProgress progress);
 }

@@ -8,6 +8,9 @@ import org.hvkit.block.virtio.api.DeviceSnapshot;
 import org.hvkit.block.virtio.api.QueueSnapshot;
 import org.hvkit.block.virtio.api.VirtioDevice;
 import org.hvkit.block.virtio.blk.VirtioBlkDevice;
+import org.hvkit.block.virtio.workload.WorkloadProgress;
+import org.hvkit.block.virtio.workload.WorkloadResult;
+import org.hvkit.block.virtio.workload.WorkloadSpec;
 
 /**
  * The service view of one running virtio-blk device.
@@ -20,10 +23,12 @@ final class BlkDeviceService implements VirtioDevice {
 
     private final DeviceSettings settings;
     private final VirtioBlkDevice device;
+    private final InProcessGuest guest;
 
     BlkDeviceService(DeviceSettings settings, VirtioBlkDevice device) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.device = Objects.requireNonNull(device, "device");
+        this.guest = new InProcessGuest(settings.id(), device, settings.queueSize());
     }
 
     @Override
@@ -50,6 +55,11 @@ final class BlkDeviceService implements VirtioDevice {
     @Override
     public void reset() {
         device.status(0);
+    }
+
+    @Override
+    public WorkloadResult runWorkload(WorkloadSpec spec, WorkloadProgress progress) {
+        return guest.run(Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(progress, "progress"));
     }
 
     /** The device itself, for its host. */

@@ -134,6 +134,20 @@ public final class VirtioBlkDriver {
         queues = made;
     }
 
+    /**
+     * The most RAM {@link #initialise} lays out for these queues, indirect tables included,
+     * with room for the 16-byte alignment of each area: what a caller sizes the range by.
+     *
+     * @param queueCount the queues
+     * @param queueSize the size of each
+     * @return bytes from the start of the RAM range
+     */
+    public static long ramNeeded(int queueCount, int queueSize) {
+        long perQueue = RingLayout.totalBytes(queueSize) + (long) VirtioBlkProtocol.OUT_HEADER_SIZE * queueSize
+                + queueSize + (long) DriverQueue.TABLE_BYTES * queueSize + 4 * 15;
+        return perQueue * queueCount;
+    }
+
     /** The negotiated features. */
     public long features() {
         return negotiated;
