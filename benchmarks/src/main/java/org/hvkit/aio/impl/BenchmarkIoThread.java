@@ -5,8 +5,8 @@ import org.hvkit.aio.AioContext;
 
 /**
  * A real {@link IoThread}, as an IOThread configuration would start it, for benchmarks that
- * run outside OSGi: its own thread runs {@code poll(true)} with adaptive polling at
- * {@link IoThreadConfig}'s defaults. The class sits in aio.impl's package because IoThread is
+ * run outside OSGi: its own thread runs {@code poll(true)} with adaptive polling, by default
+ * at {@link IoThreadConfig}'s defaults. The class sits in aio.impl's package because IoThread is
  * package-private there (DS creates it); the benchmarks jar is a plain class path, not a
  * bundle, so sharing the package hides nothing from OSGi.
  *
@@ -14,20 +14,22 @@ import org.hvkit.aio.AioContext;
  */
 public final class BenchmarkIoThread implements AutoCloseable {
 
-    /** IoThreadConfig's default poll.max.ns (QEMU's poll-max-ns); grow and shrink at their defaults. */
-    private static final long POLL_MAX_NS = 32_768;
+    /** IoThreadConfig's default poll.max.ns (QEMU's poll-max-ns). */
+    public static final long DEFAULT_POLL_MAX_NS = 32_768;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final IoThread ioThread;
 
     /**
-     * Starts an IOThread whose context uses {@code scheduler}.
+     * Starts an IOThread whose context uses {@code scheduler}, with poll.grow and poll.shrink
+     * at their defaults.
      *
      * @param name the context name; the thread is called "IO " + name
      * @param scheduler "sliced" or "linear"
+     * @param pollMaxNs the longest busy-polling window, as poll.max.ns; 0 disables polling
      */
-    public BenchmarkIoThread(String name, String scheduler) {
-        ioThread = new IoThread(name, scheduler, new AdaptivePolling(POLL_MAX_NS, 0, 0));
+    public BenchmarkIoThread(String name, String scheduler, long pollMaxNs) {
+        ioThread = new IoThread(name, scheduler, new AdaptivePolling(pollMaxNs, 0, 0));
         ioThread.start();
     }
 

@@ -1,8 +1,10 @@
 package org.hvkit.benchmarks.virtio;
 
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import org.hvkit.aio.AioContext;
+import org.hvkit.aio.AioContextFactory;
 import org.hvkit.aio.impl.BenchmarkIoThread;
 import org.hvkit.block.virtio.backend.NullBackend;
 import org.hvkit.block.virtio.blk.DeviceStatus;
@@ -32,11 +34,17 @@ import org.openjdk.jmh.annotations.TearDown;
  * flight on each queue, reaps completions, resubmits with a new random sector and kicks only
  * when the device asks (see {@link GuestQueue}).
  *
+ * <p>With {@code -p loop=inline} the benchmark thread is the device's home thread too and polls
+ * the context whenever it finds nothing to reap: one thread pays for guest and device with no
+ * wake-ups and no second core, which gives the CPU cost per request even on a busy machine,
+ * and a profile of the device path that is not drowned in waiting.
+ *
  * <p>One operation is one completed request: each invocation reaps exactly {@link #BATCH}
  * completions across the queues, so the score is IOPS and {@code -prof gc}'s
  * {@code gc.alloc.rate.norm} is bytes per request (guest and device together; the guest
  * allocates nothing). The {@link Counters} give kicks and interrupts per request, which
- * {@code ResultsTable} prints as ratios to {@code requests}.
+ * {@code ResultsTable} prints as ratios to {@code requests}. At the end of each trial it prints
+ * a {@link LoopReport}: the IOThread's CPU time and waits per request.
  *
  * <p>Thread-safety: one benchmark thread (the guest) plus the IOThread.
  */
@@ -61,13 +69,27 @@ public class BlkRandReadBenchmark {
     @Param({"1", "4"})
     int queues;
 
+    /** "iothread": the queues on one IOThread; "inline": on a context this thread polls (see above). */
+    @Param({"iothread"})
+    String loop;
+
+    /** The IOThread's poll.max.ns; the default is IoThreadConfig's. Unused with loop=inline: that context never blocks. */
+    @Param({"" + BenchmarkIoThread.DEFAULT_POLL_MAX_NS})
+    long pollMaxNs;
+
+    /** Null with loop=inline. */
     private BenchmarkIoThread ioThread;
+    private AioContext context;
+    private boolean inline;
     private VirtioBlkDevice device;
     private GuestQueue[] guests;
     private GuestInterrupts interrupts;
     /** Kicks and interrupts already added to the counters. */
     private long kicksCounted;
     private long interruptsCounted;
+    /** Requests completed in all invocations, warm-up included: the denominator of the loop report. */
+    private long completed;
+    private LoopReport loopReport;
 
     /**
      * Kicks, interrupts and requests of one iteration. Events, not rates: ResultsTable divides
@@ -88,12 +110,24 @@ public class BlkRandReadBenchmark {
         if (queues > MAX_QUEUES) {
             throw new IllegalArgumentException("at most " + MAX_QUEUES + " queues: " + queues);
         }
-        ioThread = new BenchmarkIoThread("bench-virtio-blk", "sliced");
+        inline = switch (loop) {
+            case "iothread" -> false;
+            case "inline" -> true;
+            default -> throw new IllegalArgumentException("loop must be iothread or inline: " + loop);
+        };
+        if (inline) {
+            context = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow()
+                    .create("bench-virtio-blk", AioContextFactory.SLICED);
+            context.poll(false); // binds this thread as the context's home
+        } else {
+            ioThread = new BenchmarkIoThread("bench-virtio-blk", "sliced", pollMaxNs);
+            context = ioThread.context();
+        }
         GuestMemory memory = GuestMemory.allocate(RAM_BASE, RAM_SIZE);
         NullBackend backend = new NullBackend(CAPACITY, false);
         VirtioBlkConfig config = VirtioBlkConfig.defaults(CAPACITY, queues, QUEUE_SIZE);
         device = new VirtioBlkDevice(memory, config, backend, "hvkit-bench", QUEUE_SIZE,
-                List.<AioContext>of(ioThread.context()));
+                List.of(context));
         interrupts = new GuestInterrupts(queues);
         device.interrupts(interrupts);
         long features = negotiate();
@@ -111,6 +145,7 @@ public class BlkRandReadBenchmark {
                     BUFFERS + (long) GuestQueue.BUFFER_SPAN * q, CAPACITY, 0x5eed_0000L + q);
             guests[q].fill();
         }
+        loopReport = new LoopReport(context);
     }
 
     /** The spec's initialisation up to FEATURES_OK, taking what Linux takes: VERSION_1, EVENT_IDX, MQ. */
@@ -138,11 +173,16 @@ public class BlkRandReadBenchmark {
                 reaped += g.reapAndResubmit(BATCH - done - reaped);
             }
             if (reaped == 0) {
-                Thread.onSpinWait();
+                if (inline) {
+                    context.poll(false);
+                } else {
+                    Thread.onSpinWait();
+                }
             }
             done += reaped;
         }
         counters.requests += BATCH;
+        completed += BATCH;
         long kicks = guestKicks();
         long raised = interrupts.total();
         counters.kicks += kicks - kicksCounted;
@@ -161,7 +201,13 @@ public class BlkRandReadBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        System.out.println();
+        System.out.println(loopReport.since(completed));
         device.close();
-        ioThread.close();
+        if (ioThread != null) {
+            ioThread.close();
+        } else {
+            context.close();
+        }
     }
 }
