@@ -44,7 +44,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code gc.alloc.rate.norm} is bytes per request (guest and device together; the guest
  * allocates nothing). The {@link Counters} give kicks and interrupts per request, which
  * {@code ResultsTable} prints as ratios to {@code requests}. At the end of each trial it prints
- * a {@link LoopReport}: the IOThread's CPU time and waits per request.
+ * a {@link LoopReport}: the loop thread's CPU time and waits per request.
  *
  * <p>Thread-safety: one benchmark thread (the guest) plus the IOThread.
  */
@@ -53,7 +53,10 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class BlkRandReadBenchmark {
 
-    /** Completions per invocation: a multiple of every iodepth x queues, so no queue is favoured. */
+    /**
+     * Completions per invocation. An invocation stops at exactly this many and leaves later
+     * completions to the next one, so every operation is one request, at any iodepth.
+     */
     static final int BATCH = 256;
     private static final long CAPACITY = 1L << 30;
     private static final int QUEUE_SIZE = 256;
