@@ -15,7 +15,9 @@ import org.openjdk.jmh.results.RunResult;
  * Formats JMH results as one table: benchmark, parameters, score with error, and the
  * allocation per operation when {@code -prof gc} ran; then, for every benchmark with an
  * {@code idle} parameter, the cost at the largest {@code idle} over the cost at 0 per
- * scheduler (the O(1) check). Later benchmarks add rows without changing this class.
+ * scheduler (the O(1) check); then, for every benchmark with an event counter named
+ * {@value #REQUESTS}, each of its other event counters per request (kicks, interrupts).
+ * Later benchmarks add rows without changing this class.
  *
  * <p>Thread-safety: stateless.
  */
@@ -23,6 +25,10 @@ public final class ResultsTable {
 
     /** The secondary result of JMH's gc profiler: bytes allocated per operation. */
     static final String ALLOC_NORM = "gc.alloc.rate.norm";
+    /** The event counter that other event counters are divided by. */
+    static final String REQUESTS = "requests";
+    /** The unit JMH gives {@code @AuxCounters(Type.EVENTS)} results. */
+    static final String EVENTS_UNIT = "#";
 
     private ResultsTable() {
     }
@@ -40,6 +46,7 @@ public final class ResultsTable {
                     primary.getScore(), primary.getScoreError(), primary.getScoreUnit(), alloc(r));
         }
         ratios(sorted, out);
+        perRequest(sorted, out);
         return out.toString();
     }
 
@@ -61,6 +68,28 @@ public final class ResultsTable {
             if (max > 0 && scores.containsKey(0)) {
                 out.format("%s: idle=%d / idle=0 = %.2f%n", e.getKey(), max, scores.get(max) / scores.get(0));
             }
+        }
+    }
+
+    /**
+     * Event counters over the {@value #REQUESTS} counter, one line per run. Both are summed
+     * the same way over iterations, so the ratio is per request whatever the aggregation.
+     */
+    private static void perRequest(List<RunResult> sorted, Formatter out) {
+        for (RunResult r : sorted) {
+            Map<String, Result> secondary = r.getSecondaryResults();
+            Result<?> requests = secondary.get(REQUESTS);
+            if (requests == null || requests.getScore() <= 0) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder();
+            for (Map.Entry<String, Result> e : secondary.entrySet()) {
+                if (!e.getKey().equals(REQUESTS) && EVENTS_UNIT.equals(e.getValue().getScoreUnit())) {
+                    line.append(String.format(" %s/request=%.4f", e.getKey(),
+                            e.getValue().getScore() / requests.getScore()));
+                }
+            }
+            out.format("%s %s:%s%n", shortName(r.getParams()), paramsOf(r.getParams()), line);
         }
     }
 

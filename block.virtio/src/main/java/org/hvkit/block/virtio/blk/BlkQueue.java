@@ -20,10 +20,13 @@ import org.hvkit.block.virtio.transport.InterruptSink;
  * <p>A kick sets the queue's {@link EventNotifier} (our ioeventfd): lock-free, wakes the loop,
  * and any number of kicks before the loop runs cost one handler run. The handler, in the
  * context's thread, drains the available ring with guest notifications off and re-checks after
- * turning them on. Each completion is pushed and published at once, but the guest interrupt is
- * raised by a per-queue {@link BottomHalf}: completions in one loop iteration schedule it many
- * times, it runs once, so a burst costs one {@code needsNotification()} and at most one
- * interrupt.
+ * turning them on. Each completion is pushed and published at once; the guest interrupt is
+ * decided once per burst, in one of two ways. Completions pushed while the kick handler runs
+ * (synchronous backends) only mark the interrupt due, and the handler decides at its end, after
+ * its last look at the ring (QEMU's {@code defer_call_begin/end} section around the handler).
+ * Completions that arrive outside the handler (asynchronous backends) schedule a per-queue
+ * {@link BottomHalf}, which runs once however often it was scheduled in a loop iteration. Either
+ * way a burst costs one {@code needsNotification()} and at most one interrupt.
  *
  * <p>Lifecycle: created unbound to any request state; {@link #start} hands it a virtqueue and
  * a handler (the device does so on DRIVER_OK); a broken ring or malformed request makes it
@@ -37,6 +40,11 @@ import org.hvkit.block.virtio.transport.InterruptSink;
  */
 public final class BlkQueue {
 
+    /** {@link #deferral} bit: the kick handler is running, so a push only marks the interrupt due. */
+    private static final int IN_HANDLER = 1;
+    /** {@link #deferral} bit: a push inside the handler published a completion. */
+    private static final int INTERRUPT_DUE = 2;
+
     private final int index;
     private final BlkQueueCounters counters = new BlkQueueCounters();
     /** Called in the home thread when the queue breaks or a request is malformed. */
@@ -44,6 +52,11 @@ public final class BlkQueue {
     /** Allocated once: the handler's per-push hook. */
     private final Runnable pushedHook = this::onPushed;
     private final Binding binding;
+    /**
+     * The deferred-interrupt section's state, {@link #IN_HANDLER} and {@link #INTERRUPT_DUE}.
+     * Plain: only the home thread reads or writes it, and pushes happen in that thread.
+     */
+    private int deferral;
 
     /**
      * Whether the handler may pop. Volatile: start() writes vq, handler and sink, then sets it;
@@ -257,7 +270,8 @@ public final class BlkQueue {
     }
 
     /**
-     * The kick handler: the classic drain loop of {@link SplitVirtqueue}'s Javadoc.
+     * The kick handler: the classic drain loop of {@link SplitVirtqueue}'s Javadoc, as one
+     * deferred-interrupt section.
      *
      * <p>Thread-safety: only the queue's context thread.
      */
@@ -266,6 +280,23 @@ public final class BlkQueue {
         if (!running) {
             return; // stopped, or kicked before DRIVER_OK: leave the ring alone
         }
+        int ended;
+        deferral = IN_HANDLER;
+        try {
+            serve();
+        } finally {
+            // Even if the handler throws: a section left open would swallow every later
+            // interrupt of an asynchronous backend.
+            ended = deferral;
+            deferral = 0;
+        }
+        if ((ended & INTERRUPT_DUE) != 0) {
+            sendInterrupt(); // once, after the last look at the ring: the whole burst is in
+        }
+    }
+
+    /** Only the home thread, inside the deferral section: drain until the ring stays empty. */
+    private void serve() {
         SplitVirtqueue q = vq;
         boolean again;
         do {
@@ -294,7 +325,10 @@ public final class BlkQueue {
         return running;
     }
 
-    /** Only the home thread, from the handler right after a push: publish now, interrupt later. */
+    /**
+     * Only the home thread, from the handler right after a push: publish now, interrupt at the
+     * end of the kick handler if it is running, else from the BH.
+     */
     private void onPushed() {
         vq.publish();
         counters.inFlight(handler.inFlight());
@@ -302,10 +336,14 @@ public final class BlkQueue {
             fail();
             return;
         }
-        binding.interrupt.schedule(); // once per burst: repeated schedules before it runs merge
+        if ((deferral & IN_HANDLER) != 0) {
+            deferral |= INTERRUPT_DUE; // onKick decides once at its end
+        } else {
+            binding.interrupt.schedule(); // once per burst: repeated schedules before it runs merge
+        }
     }
 
-    /** Only the home thread: the interrupt BH, one decision per burst. */
+    /** Only the home thread: the interrupt decision, from the BH or the kick handler's end. */
     private void sendInterrupt() {
         SplitVirtqueue q = vq;
         if (q == null || !running) {

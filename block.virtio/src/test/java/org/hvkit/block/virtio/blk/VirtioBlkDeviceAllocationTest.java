@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Steady state on the null backend through the whole device path: kick, notifier, handler,
- * completion, publish, interrupt BH, with the context polled by this thread.
+ * completion, publish, interrupt decision, with the context polled by this thread.
  */
 class VirtioBlkDeviceAllocationTest {
 
@@ -46,8 +46,7 @@ class VirtioBlkDeviceAllocationTest {
             }
             f.drivers[0].publish();
             f.device.notifyQueue(0);
-            f.contexts.get(0).poll(false); // the kick handler
-            f.contexts.get(0).poll(false); // the interrupt BH
+            f.contexts.get(0).poll(false); // the kick handler, which also decides the interrupt
             while (f.drivers[0].pollUsed() >= 0) {
                 // reap the burst
             }

@@ -93,6 +93,33 @@ class VirtioBlkDeviceTest {
     }
 
     @Test
+    void shouldRaiseTheInterruptOfSynchronousCompletionsInTheKickHandlersOwnPoll() {
+        ram(1, 1).initialise();
+        f.submit(0, 0, VirtioBlkProtocol.T_IN, 0);
+
+        f.contexts.get(0).poll(false);
+
+        assertThat(f.device.queue(0).stats().interruptsSent()).isEqualTo(1);
+        assertThat(f.sink.queueInterrupts.get(0)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRaiseTheInterruptOfAnAsynchronousCompletionFromTheBh() {
+        DeferredBackend backend = new DeferredBackend(CAPACITY);
+        f = new DeviceFixture(1, 1, backend);
+        backend.context(f.contexts.get(0));
+        f.initialise();
+        f.submit(0, 0, VirtioBlkProtocol.T_IN, 0);
+        f.contexts.get(0).poll(false); // the kick handler: the read is still pending
+        assertThat(f.sink.queueInterrupts.get(0)).isZero();
+
+        f.pollAll(); // the completion, outside the handler, then the interrupt BH
+
+        assertThat(f.device.queue(0).stats().interruptsSent()).isEqualTo(1);
+        assertThat(f.sink.queueInterrupts.get(0)).isEqualTo(1);
+    }
+
+    @Test
     void shouldSuppressTheInterruptWhenTheDriverAsksForNone() {
         ram(1, 1).initialise();
         f.drivers[0].enableInterrupts(false);
