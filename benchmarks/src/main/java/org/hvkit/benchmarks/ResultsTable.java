@@ -15,7 +15,7 @@ import org.openjdk.jmh.results.RunResult;
  * Formats JMH results as one table: benchmark, parameters, score with error, and the
  * allocation per operation when {@code -prof gc} ran; then, for every benchmark with an
  * {@code idle} parameter, the cost at the largest {@code idle} over the cost at 0 per
- * scheduler (the O(1) check); then, for every benchmark with an event counter named
+ * scheduler and other parameters (the O(1) check); then, for every benchmark with an event counter named
  * {@value #REQUESTS}, each of its other event counters per request (kicks, interrupts).
  * Later benchmarks add rows without changing this class.
  *
@@ -50,7 +50,10 @@ public final class ResultsTable {
         return out.toString();
     }
 
-    /** For each benchmark and scheduler measured at several {@code idle} counts: max over 0. */
+    /**
+     * For each benchmark and each combination of its other parameters (scheduler, pending...)
+     * measured at several {@code idle} counts: max over 0.
+     */
     private static void ratios(List<RunResult> sorted, Formatter out) {
         Map<String, Map<Integer, Double>> byKey = new LinkedHashMap<>();
         for (RunResult r : sorted) {
@@ -58,8 +61,13 @@ public final class ResultsTable {
             if (p.getParam("idle") == null) {
                 continue;
             }
-            String key = shortName(p) + " scheduler=" + p.getParam("scheduler");
-            byKey.computeIfAbsent(key, k -> new LinkedHashMap<>())
+            StringBuilder key = new StringBuilder(shortName(p));
+            for (String other : p.getParamsKeys()) {
+                if (!other.equals("idle")) {
+                    key.append(' ').append(other).append('=').append(p.getParam(other));
+                }
+            }
+            byKey.computeIfAbsent(key.toString(), k -> new LinkedHashMap<>())
                     .put(Integer.parseInt(p.getParam("idle")), r.getPrimaryResult().getScore());
         }
         for (Map.Entry<String, Map<Integer, Double>> e : byKey.entrySet()) {
