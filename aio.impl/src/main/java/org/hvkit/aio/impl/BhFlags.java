@@ -38,24 +38,33 @@ final class BhFlags {
         return (old & (DELETED | ONESHOT)) != 0;
     }
 
-    /** The monitor's view of a flag word. */
+    /** Every combination of the five flags as an immutable set, so a snapshot allocates no set per BH. */
+    private static final Set<BhFlag>[] SETS = allSets();
+
+    /** The monitor's view of a flag word: one shared immutable set per combination. */
     static Set<BhFlag> toSet(int flags) {
-        EnumSet<BhFlag> set = EnumSet.noneOf(BhFlag.class);
-        if ((flags & PENDING) != 0) {
-            set.add(BhFlag.PENDING);
+        return SETS[flags & (SETS.length - 1)];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<BhFlag>[] allSets() {
+        Set<BhFlag>[] sets = new Set[IDLE << 1];
+        for (int flags = 0; flags < sets.length; flags++) {
+            EnumSet<BhFlag> set = EnumSet.noneOf(BhFlag.class);
+            addIf(set, flags, PENDING, BhFlag.PENDING);
+            addIf(set, flags, SCHEDULED, BhFlag.SCHEDULED);
+            addIf(set, flags, DELETED, BhFlag.DELETED);
+            addIf(set, flags, ONESHOT, BhFlag.ONESHOT);
+            addIf(set, flags, IDLE, BhFlag.IDLE);
+            // Set.copyOf of an immutable set returns it, so PendingBottomHalf keeps this one.
+            sets[flags] = Set.copyOf(set);
         }
-        if ((flags & SCHEDULED) != 0) {
-            set.add(BhFlag.SCHEDULED);
+        return sets;
+    }
+
+    private static void addIf(EnumSet<BhFlag> set, int flags, int bit, BhFlag flag) {
+        if ((flags & bit) != 0) {
+            set.add(flag);
         }
-        if ((flags & DELETED) != 0) {
-            set.add(BhFlag.DELETED);
-        }
-        if ((flags & ONESHOT) != 0) {
-            set.add(BhFlag.ONESHOT);
-        }
-        if ((flags & IDLE) != 0) {
-            set.add(BhFlag.IDLE);
-        }
-        return set;
     }
 }
