@@ -40,7 +40,9 @@ final class ProgressLine {
     private long etaSeconds(WorkloadResult soFar, double iops) {
         long left = Long.MAX_VALUE;
         if (!spec.runtime().isZero()) {
-            left = spec.runtime().minus(soFar.elapsed()).toSeconds();
+            // Rounded up, as fio counts down: 2.1 s left shows as 3.
+            long nanosLeft = spec.runtime().minus(soFar.elapsed()).toNanos();
+            left = Math.max(0, (nanosLeft + 999_999_999) / 1_000_000_000);
         }
         if (spec.ioCount() > 0 && iops > 0) {
             left = Math.min(left, (long) Math.ceil((spec.ioCount() - soFar.ios()) / iops));

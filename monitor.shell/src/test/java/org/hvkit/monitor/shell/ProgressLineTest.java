@@ -32,6 +32,15 @@ class ProgressLineTest {
     }
 
     @Test
+    void shouldRoundWhatIsLeftOfTheRuntimeUp() {
+        ProgressLine line = new ProgressLine(WorkloadSpec.of(ReadWriteMode.READ, 4096, 1, 1, Duration.ofSeconds(3)));
+
+        assertThat(line.next(soFar(1000, 0, 1001))).endsWith("[eta 00m:02s]");
+        assertThat(line.next(soFar(2000, 0, 1900))).endsWith("[eta 00m:02s]");
+        assertThat(line.next(soFar(3000, 0, 3200))).endsWith("[eta 00m:00s]");
+    }
+
+    @Test
     void shouldEstimateTheEtaFromTheIoCountWhenThatEndsTheRunFirst() {
         WorkloadSpec spec = new WorkloadSpec(ReadWriteMode.READ, 4096, 1, 1, Duration.ZERO, 30_000, false, 50, 1);
         ProgressLine line = new ProgressLine(spec);
