@@ -87,7 +87,14 @@ public final class FioCommand {
         return run(Arrays.asList(arguments));
     }
 
+    private static String render(FioArgs args, FioRun run) {
+        return args.json() ? Json.render(run) : FioReport.render(run);
+    }
+
     private String run(List<?> words) {
+        GogoConsole console = GogoConsole.current();
+        // Seen now if the job was started with '&': Gogo will drop its result.
+        console.inBackground();
         FioArgs args;
         WorkloadSpec spec;
         VirtioDevice device;
@@ -96,34 +103,31 @@ public final class FioCommand {
             spec = args.spec();
             device = devices.withId(args.device());
         } catch (IllegalArgumentException e) {
-            return NAME + e.getMessage() + System.lineSeparator();
+            return console.deliver(NAME + e.getMessage() + System.lineSeparator());
         }
-        GogoConsole console = GogoConsole.current();
         // JSON is for programs: a progress line would spoil what they parse.
         ProgressPrinter printer = new ProgressPrinter(new ProgressLine(spec), console.out(), console.terminal(),
                 () -> !args.json() && !console.inBackground());
         String report;
         try {
-            WorkloadResult result = device.runWorkload(spec, printer);
-            FioRun run = FioRun.of(device.id(), spec, result);
-            report = args.json() ? Json.render(run) : FioReport.render(run);
+            WorkloadResult result = device.runWorkload(spec, new StopOnInterrupt(printer));
+            report = render(args, FioRun.of(device.id(), spec, result));
+        } catch (StopOnInterrupt.Stopped e) {
+            // Ctrl-C: the interrupt has done its work. Clear it before writing: Gogo's session
+            // streams are interruptible channels, and a write from an interrupted thread closes
+            // the terminal's channel for the whole shell (no output ever again).
+            Thread.interrupted();
+            printer.finish();
+            // Gogo gave up waiting for this job when it interrupted it: its result would be lost.
+            console.out().print(NAME + device.id() + ": interrupted; the totals up to then:"
+                    + System.lineSeparator() + render(args, FioRun.of(device.id(), spec, e.soFar())));
+            console.out().flush();
+            return null;
         } catch (IllegalArgumentException | IllegalStateException e) {
             report = NAME + e.getMessage() + System.lineSeparator();
         } finally {
             printer.finish();
         }
-        return deliver(console, report);
-    }
-
-    /** The report as the command's result, or printed if Gogo would drop the result. */
-    private static String deliver(GogoConsole console, String report) {
-        if (!console.inBackground()) {
-            return report;
-        }
-        // Gogo drops a background job's result, so print it. Gogo holds the write until the
-        // user brings the job back with fg, as a terminal stops a background job's output.
-        console.out().print(report);
-        console.out().flush();
-        return null;
+        return console.deliver(report);
     }
 }
