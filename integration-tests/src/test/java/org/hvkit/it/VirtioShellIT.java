@@ -175,6 +175,9 @@ public class VirtioShellIT {
         assertOneLine(gogo.run("virtio:fio " + DEVICE + " --rw"), "virtio:fio: --rw needs a value");
         assertTrue(gogo.run("virtio:fio " + DEVICE + " --direct 1").startsWith(
                 "virtio:fio: unknown option '--direct'; options: "));
+        assertOneLine(gogo.run("virtio:devices --all"), "virtio:devices: unknown option '--all'; options: --json -j");
+        assertOneLine(gogo.run("virtio:devices " + DEVICE), "virtio:devices: takes no arguments but --json, not "
+                + DEVICE);
         assertOneLine(gogo.run("virtio:queues " + DEVICE + " --all"),
                 "virtio:queues: unknown option '--all'; options: --json -j");
     }

@@ -2,7 +2,9 @@ package org.hvkit.monitor.shell;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
@@ -48,5 +50,25 @@ public final class DevicesCommand {
             }
         }
         return json ? Json.render(rows) : DevicesTable.render(rows);
+    }
+
+    /**
+     * Any other arguments: Gogo calls this when they do not fit {@link #devices(boolean)}.
+     *
+     * @param arguments the words as typed
+     * @return what the other form returns, or one line saying what is wrong
+     */
+    @Descriptor("(other arguments: says what is wrong with them)")
+    public String devices(@Descriptor("the arguments as typed") Object... arguments) {
+        try {
+            CommandLine line = CommandLine.parse(Arrays.asList(arguments), Set.of("-j", "--json"), Set.of());
+            if (!line.positionals().isEmpty()) {
+                throw new IllegalArgumentException("takes no arguments but --json, not "
+                        + String.join(" ", line.positionals()));
+            }
+            return devices(line.flag("-j", "--json"));
+        } catch (IllegalArgumentException e) {
+            return "virtio:devices: " + e.getMessage() + System.lineSeparator();
+        }
     }
 }
