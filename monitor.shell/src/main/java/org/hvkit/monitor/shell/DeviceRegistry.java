@@ -50,8 +50,12 @@ public final class DeviceRegistry {
                 return device;
             }
         }
+        throw new IllegalArgumentException("no device '" + id + "'; " + choices());
+    }
+
+    /** The devices there are, as the end of a sentence: "devices: a, b" or "there are no devices". */
+    String choices() {
         List<String> ids = ids();
-        throw new IllegalArgumentException("no device '" + id + "'; "
-                + (ids.isEmpty() ? "there are no devices" : "devices: " + String.join(", ", ids)));
+        return ids.isEmpty() ? "there are no devices" : "devices: " + String.join(", ", ids);
     }
 }
