@@ -12,16 +12,23 @@ import org.apache.felix.service.command.CommandSession;
  */
 interface Screen extends AutoCloseable {
 
-    /** Session variable under which gogo.jline keeps the interactive session's terminal. */
+    /** Session variable under which gogo.jline keeps the session's terminal. */
     String TERMINAL = ".terminal";
 
     /**
-     * The screen of a session: its terminal if it has one (the interactive shell), else a
-     * plain stream with no keyboard (scripts, {@code gosh --nointeractive}, tests).
+     * Session variable of gogo.jline's line reader, set in interactive sessions only: a
+     * {@code --nointeractive} session has a terminal too (a dumb one on a pipe), but nobody
+     * types at it.
+     */
+    String READER = ".reader";
+
+    /**
+     * The screen of a session: its terminal in the interactive shell, else a plain stream
+     * with no keyboard (scripts, {@code gosh --nointeractive}, tests).
      */
     static Screen of(CommandSession session) {
         Object terminal = session.get(TERMINAL);
-        if (terminal != null) {
+        if (terminal != null && session.get(READER) != null) {
             try {
                 Screen screen = TerminalScreen.of(terminal);
                 if (screen != null) {

@@ -8,8 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.felix.service.command.CommandSession;
 import org.hvkit.aio.ContextBusyException;
 import org.hvkit.aio.monitor.ContextSnapshot;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.Test;
 
 class WatchCommandTest {
@@ -142,6 +145,42 @@ class WatchCommandTest {
                 "aio:watch iothread0: every 10.0 ms, refresh 1 of 2",
                 "aio:watch iothread0: every 10.0 ms, refresh 2 of 2");
         assertThat(output()).contains(System.lineSeparator() + System.lineSeparator() + "aio:watch");
+    }
+
+    @Test
+    void shouldTreatANonInteractiveSessionWithATerminalAsHavingNoKeyboard() throws Exception {
+        WatchCommand command = new WatchCommand(registryOf(Fakes.snapshot("iothread0", 0, Fakes.counters(1, 1))));
+        CommandSession session = Fakes.session();
+        try (Terminal terminal = dumbTerminal()) {
+            session.put(Screen.TERMINAL, terminal);
+
+            assertThat(command.watch(session, "iothread0"))
+                    .isEqualTo("aio:watch: give a count: this session has no keyboard to stop the view");
+        }
+    }
+
+    @Test
+    void shouldLetAKeyStopTheViewInAnInteractiveSession() throws Exception {
+        WatchCommand command = new WatchCommand(registryOf(Fakes.snapshot("iothread0", 0, Fakes.counters(1, 1))));
+        CommandSession session = Fakes.session();
+        try (Terminal terminal = dumbTerminal()) {
+            session.put(Screen.TERMINAL, terminal);
+            session.put(Screen.READER, new Object());
+            PrintStream stdout = System.out;
+            System.setOut(out);
+            try {
+                assertThat(command.watch(session, "iothread0", "10ms", "1")).isNull();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+
+        assertThat(output()).contains("aio:watch iothread0: every 10.0 ms, refresh 1 of 1, any key stops");
+    }
+
+    private static Terminal dumbTerminal() throws java.io.IOException {
+        return TerminalBuilder.builder().dumb(true).system(false)
+                .streams(new java.io.ByteArrayInputStream(new byte[0]), new ByteArrayOutputStream()).build();
     }
 
     @Test
