@@ -390,11 +390,19 @@ public final class AioContextImpl implements AioContext {
 
     @Override
     public ContextSnapshot snapshot() {
-        return call(this::takeSnapshot, SNAPSHOT_TIMEOUT);
+        // For another thread the picture is taken in a oneshot BH, i.e. inside one BH poll
+        // more than the loop was running when asked: that poll is the snapshot's own, and
+        // is not counted, so an idle loop shows depth 0 and a callback in k nested polls k.
+        int ownPolls = inContextThread() ? 0 : 1;
+        return call(() -> takeSnapshot(ownPolls), SNAPSHOT_TIMEOUT);
     }
 
-    /** Builds the snapshot. Home thread. */
-    private ContextSnapshot takeSnapshot() {
+    /**
+     * Builds the snapshot. Home thread.
+     *
+     * @param ownPolls BH polls the snapshot itself runs in, left out of the slice depth
+     */
+    private ContextSnapshot takeSnapshot(int ownPolls) {
         List<PendingBottomHalf> pending = new ArrayList<>();
         scheduler.collectPending(pending);
         List<TimerSnapshot> armed = new ArrayList<>();
@@ -408,7 +416,7 @@ public final class AioContextImpl implements AioContext {
                 c.bhDequeued, c.timersFired, c.notifierRuns, c.channelRuns, wakeup.sent(), wakeup.elided(),
                 c.blockingWaits, c.pollingHits, pool.submitted(), c.blockingWorkCompleted);
         return new ContextSnapshot(name, scheduler.name(), thread == null ? "" : thread.getName(),
-                System.nanoTime(), pending, scheduler.created(), scheduler.sliceDepth(),
+                System.nanoTime(), pending, scheduler.created(), scheduler.sliceDepth() - ownPolls,
                 scheduler.maxSliceDepth(), armed, polling.maxNs(), polling.windowNs(), snapshotCounters);
     }
 

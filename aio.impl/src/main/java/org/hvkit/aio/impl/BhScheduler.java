@@ -114,9 +114,12 @@ interface BhScheduler {
     /** BHs alive, or -1 if not tracked. Only the home thread. */
     long created();
 
-    /** Slices being processed now. Only the home thread. */
+    /**
+     * Calls of {@link #runScheduled} in progress now: 1 inside a callback of the outermost
+     * poll, one more for each nested poll around the caller. Only the home thread.
+     */
     int sliceDepth();
 
-    /** Deepest slice nesting seen. Only the home thread. */
+    /** The most {@link #sliceDepth()} has been. Only the home thread. */
     int maxSliceDepth();
 }

@@ -52,7 +52,14 @@ final class SlicedScheduler implements BhScheduler {
     private Slice[] slices = newSlices(4);
     private int sliceHead;
     private int sliceTail;
-    private int maxSliceDepth;
+
+    /**
+     * Calls of {@link #runSlices} in progress (nested polls), and the most seen. Not the
+     * length of the slice queue: a nested poll empties the queue while the outer callback
+     * still runs. Home thread only.
+     */
+    private int depth;
+    private int maxDepth;
 
     /** One poll's share of the incoming list. Home thread only. */
     private static final class Slice {
@@ -134,7 +141,7 @@ final class SlicedScheduler implements BhScheduler {
     public boolean runScheduled(LoopCounters counters) {
         // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
         appendSlice((BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null));
-        return runSlices(counters);
+        return runCounted(counters);
     }
 
     @Override
@@ -145,7 +152,7 @@ final class SlicedScheduler implements BhScheduler {
         }
         appendSlice(last);
         // A failing callback leaves the rest of its slice queued for the next round.
-        BhScheduler.runDespiteFailures(() -> runSlices(counters), 1);
+        BhScheduler.runDespiteFailures(() -> runCounted(counters), 1);
     }
 
     private void appendSlice(BottomHalfImpl first) {
@@ -158,7 +165,16 @@ final class SlicedScheduler implements BhScheduler {
             slices = grown;
         }
         slices[sliceTail++].first = first;
-        maxSliceDepth = Math.max(maxSliceDepth, sliceTail - sliceHead);
+    }
+
+    /** Runs the slices, counting this call in the depth while it runs. Home thread. */
+    private boolean runCounted(LoopCounters counters) {
+        maxDepth = Math.max(maxDepth, ++depth);
+        try {
+            return runSlices(counters);
+        } finally {
+            depth--;
+        }
     }
 
     /** Runs BHs from the head slice until the queue is empty. Re-entered by nested polls. */
@@ -225,12 +241,12 @@ final class SlicedScheduler implements BhScheduler {
 
     @Override
     public int sliceDepth() {
-        return sliceTail - sliceHead;
+        return depth;
     }
 
     @Override
     public int maxSliceDepth() {
-        return maxSliceDepth;
+        return maxDepth;
     }
 
     private static Slice[] newSlices(int n) {

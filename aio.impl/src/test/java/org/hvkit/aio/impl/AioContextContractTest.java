@@ -1355,6 +1355,50 @@ abstract class AioContextContractTest {
     }
 
     @Test
+    void shouldReportSliceDepthZeroToAnotherThreadWhileLoopIsIdle() throws Exception {
+        Future<ContextSnapshot> remote = onOtherThread(ctx::snapshot);
+        pollUntil(remote::isDone);
+
+        assertThat(await(remote).sliceDepth()).as("the snapshot's own BH poll is not counted").isZero();
+    }
+
+    @Test
+    void shouldReportOneNestedPollToAnotherThread() throws Exception {
+        assertThat(snapshotByAnotherThreadInside(1).sliceDepth()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReportTwoNestedPollsToAnotherThread() throws Exception {
+        assertThat(snapshotByAnotherThreadInside(2).sliceDepth()).isEqualTo(2);
+    }
+
+    /**
+     * Runs a callback that sits in {@code nestedPolls} nested polls while another thread takes
+     * a snapshot, and returns that snapshot. The innermost callback keeps polling, so the
+     * snapshot's own BH runs inside its nested poll.
+     */
+    private ContextSnapshot snapshotByAnotherThreadInside(int nestedPolls) throws Exception {
+        CompletableFuture<Future<ContextSnapshot>> remote = new CompletableFuture<>();
+        scheduled("nest1", nest(1, nestedPolls, remote));
+
+        ctx.poll(false);
+
+        assertThat(remote).isDone();
+        return await(remote.get());
+    }
+
+    private Runnable nest(int level, int nestedPolls, CompletableFuture<Future<ContextSnapshot>> remote) {
+        return () -> {
+            if (level < nestedPolls) {
+                scheduled("nest" + (level + 1), nest(level + 1, nestedPolls, remote));
+            } else {
+                remote.complete(onOtherThread(ctx::snapshot));
+            }
+            pollUntil(() -> remote.isDone() && remote.join().isDone());
+        };
+    }
+
+    @Test
     void shouldListScheduledBhAsWaitingForNextPoll() {
         scheduled("bh", new Runs());
 

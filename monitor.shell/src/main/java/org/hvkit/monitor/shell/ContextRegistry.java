@@ -52,4 +52,9 @@ public final class ContextRegistry {
         }
         throw new IllegalArgumentException("no context '" + name + "'; contexts: " + String.join(", ", names()));
     }
+
+    /** The sentence for a command called without a context name: which names there are. */
+    String missingName() {
+        return "give a context name; contexts: " + String.join(", ", names());
+    }
 }

@@ -1,55 +1,61 @@
 package org.hvkit.monitor.shell;
 
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.ContextBusyException;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * {@code aio:contexts}: every event loop with its thread, scheduler and counters.
  *
- * <p>Thread-safety: Gogo may call the command from any session thread; the context list
- * is updated by DS concurrently, hence copy-on-write. Each snapshot is taken inside the
- * context's own thread with a bounded wait.
+ * <p>Thread-safety: Gogo may call the command from any session thread. Each snapshot is
+ * taken inside the context's own thread with a bounded wait; one that does not answer is
+ * a row saying so, and the others are still listed.
  */
 @Component(service = ContextsCommand.class)
 @GogoCommand(scope = "aio", function = "contexts")
 public final class ContextsCommand {
 
-    private final List<AioContext> contexts = new CopyOnWriteArrayList<>();
+    private final ContextRegistry registry;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addContext(AioContext context) {
-        contexts.add(context);
-    }
-
-    void removeContext(AioContext context) {
-        contexts.remove(context);
+    /**
+     * Creates the command.
+     *
+     * @param registry the contexts there are
+     */
+    @Activate
+    public ContextsCommand(@Reference ContextRegistry registry) {
+        this.registry = registry;
     }
 
     /**
      * Lists the contexts.
      *
-     * @return the table
+     * @param json true for JSON
+     * @return the table or the JSON array
      */
     @Descriptor("list every AioContext: thread, scheduler, polls, BHs run, pending BHs, slice depth"
-            + " now/max, wake-ups sent and elided, armed timers, adaptive-poll window/max (ns)")
-    public String contexts() {
-        ContextsTable table = new ContextsTable();
-        contexts.stream().sorted(Comparator.comparing(AioContext::name)).forEach(context -> {
+            + " now/max (now: BH polls in progress, 0 for an idle loop, k while a callback sits in k nested"
+            + " polls; max: the most at once, 1 = never nested), wake-ups sent and elided, armed timers,"
+            + " adaptive-poll window now/max in ns or off")
+    public String contexts(
+            @Descriptor("print JSON for programs instead of a table")
+            @Parameter(names = {"-j", "--json"}, presentValue = "true", absentValue = "false") boolean json) {
+        List<ContextRow> rows = new ArrayList<>();
+        for (AioContext context : registry.all()) {
             try {
-                table.add(context.snapshot());
+                rows.add(ContextRow.of(context.snapshot()));
             } catch (ContextBusyException | IllegalStateException e) {
-                table.addBusy(context.name(), context.schedulerName());
+                // Busy, or closing under us: either way it cannot answer now.
+                rows.add(ContextRow.busy(context.name(), context.schedulerName()));
             }
-        });
-        return table.render();
+        }
+        return json ? Json.render(rows) : ContextRow.table(rows);
     }
 }
