@@ -5,6 +5,9 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Optional;
@@ -155,6 +158,20 @@ public class AioSteerIT {
         assertEquals("running", cell("aio:iothread list", BASE, "CONTEXT"));
         assertEquals("-", cell("aio:iothread list", BASE, "SCHEDULER"));
         assertEquals("-", cell("aio:iothread list", BASE, "POLL.MAX.NS"));
+    }
+
+    @Test
+    public void shouldListTheIoThreadConfigurationsAsJson() throws Exception {
+        JsonObject base = null;
+        for (JsonElement e : JsonParser.parseString(gogo.run("aio:iothread list --json")).getAsJsonArray()) {
+            if (BASE.equals(e.getAsJsonObject().get("name").getAsString())) {
+                base = e.getAsJsonObject();
+            }
+        }
+
+        assertTrue("no " + BASE + " in aio:iothread list --json", base != null);
+        assertTrue(base.get("running").getAsBoolean());
+        assertEquals("keys the configuration does not set are absent", 0, base.get("settings").getAsJsonObject().size());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.hvkit.monitor.shell;
 
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public final class IoThreadCommand {
      * @return one line saying what happened, or the table of {@code list}
      * @throws InterruptedException if the session is interrupted while waiting
      */
-    @Descriptor("add <name> [key=value ...] | remove <name> | set <name> key=value ... | list: IOThreads"
+    @Descriptor("add <name> [key=value ...] | remove <name> | set <name> key=value ... | list [--json]: IOThreads"
             + " through their configurations (keys: scheduler=sliced|linear, poll.max.ns, poll.grow,"
             + " poll.shrink, aio.max.batch); changes last until hvkit restarts: they are not written to etc/")
     public String iothread(@Descriptor("add, remove, set or list") String action,
@@ -133,9 +134,31 @@ public final class IoThreadCommand {
     }
 
     private String list(List<String> words) {
-        if (!words.isEmpty()) {
-            throw new IllegalArgumentException("list takes no arguments, not " + words);
+        boolean json = words.size() == 1 && (words.get(0).equals("--json") || words.get(0).equals("-j"));
+        if (!words.isEmpty() && !json) {
+            throw new IllegalArgumentException("list takes only --json, not " + words);
         }
+        List<IoThreadRow> rows = new ArrayList<>();
+        for (Configuration configuration : configs.all()) {
+            String name = IoThreadConfigs.nameOf(configuration);
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String key : IoThreadSettings.KEYS) {
+                Object value = IoThreadConfigs.valueOf(configuration, key);
+                if (value != null) {
+                    settings.put(key, value.toString());
+                }
+            }
+            rows.add(new IoThreadRow(name, ContextWait.find(contexts, name).isPresent(), settings,
+                    fileName(IoThreadConfigs.valueOf(configuration, FILEINSTALL_FILE))));
+        }
+        return json ? Json.render(rows) : table(rows);
+    }
+
+    /** One IOThread configuration as {@code list --json} gives it; unset keys are absent. */
+    record IoThreadRow(String name, boolean running, Map<String, String> settings, String file) {
+    }
+
+    private static String table(List<IoThreadRow> rows) {
         Table table = new Table().left("NAME").left("CONTEXT");
         for (String key : IoThreadSettings.KEYS) {
             String header = key.toUpperCase(Locale.ROOT);
@@ -146,15 +169,14 @@ public final class IoThreadCommand {
             }
         }
         table.left("FILE");
-        for (Configuration configuration : configs.all()) {
-            String name = IoThreadConfigs.nameOf(configuration);
+        for (IoThreadRow r : rows) {
             Object[] row = new Object[3 + IoThreadSettings.KEYS.size()];
-            row[0] = name;
-            row[1] = ContextWait.find(contexts, name).isPresent() ? "running" : "not running";
+            row[0] = r.name();
+            row[1] = r.running() ? "running" : "not running";
             for (int i = 0; i < IoThreadSettings.KEYS.size(); i++) {
-                row[2 + i] = IoThreadConfigs.valueOf(configuration, IoThreadSettings.KEYS.get(i));
+                row[2 + i] = r.settings().get(IoThreadSettings.KEYS.get(i));
             }
-            row[row.length - 1] = fileName(IoThreadConfigs.valueOf(configuration, FILEINSTALL_FILE));
+            row[row.length - 1] = r.file();
             table.row(row);
         }
         return table.render();
