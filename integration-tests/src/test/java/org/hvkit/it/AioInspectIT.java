@@ -231,12 +231,10 @@ public class AioInspectIT {
     }
 
     private void assertOneLine(String command, String expectedStart) throws Exception {
-        String out = gogo.run(command);
-        List<String> lines = out.lines().toList();
-        assertEquals(command + " gave: " + out, 1, lines.size());
-        assertTrue(command + " gave: " + out, lines.get(0).startsWith(expectedStart));
-        if (lines.get(0).contains("contexts: ")) {
-            assertTrue(command + " names the contexts: " + out, lines.get(0).contains(CTX));
+        String line = gogo.oneLine(command);
+        assertTrue(command + " gave: " + line, line.startsWith(expectedStart));
+        if (line.contains("contexts: ")) {
+            assertTrue(command + " names the contexts: " + line, line.contains(CTX));
         }
     }
 

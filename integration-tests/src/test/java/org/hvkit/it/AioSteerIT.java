@@ -213,9 +213,8 @@ public class AioSteerIT {
     }
 
     private void assertOneLine(String command, String start) throws Exception {
-        String output = gogo.run(command);
-        assertEquals(command + " -> " + output, 1, output.lines().count());
-        assertTrue(command + " -> " + output, output.startsWith(start));
+        String line = gogo.oneLine(command);
+        assertTrue(command + " -> " + line, line.startsWith(start));
     }
 
     /** The row of aio:contexts for the context {@code name}, if it lists one. */

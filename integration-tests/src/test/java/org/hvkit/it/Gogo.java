@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 
 import org.apache.felix.service.command.CommandProcessor;
@@ -41,5 +42,29 @@ public final class Gogo {
             }
         }
         return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Runs a command that must answer with exactly one line (a usage error, a change made).
+     *
+     * @return that line
+     * @throws AssertionError if the command printed no line or more than one
+     * @throws Exception what the command threw
+     */
+    public String oneLine(String command) throws Exception {
+        return onlyLine(command, run(command));
+    }
+
+    /**
+     * The one line of a command's output; Gogo's own line end after a result does not count.
+     *
+     * @throws AssertionError if there is no line or more than one
+     */
+    public static String onlyLine(String command, String output) {
+        List<String> lines = output.stripTrailing().lines().toList();
+        if (lines.size() != 1) {
+            throw new AssertionError(command + " printed " + lines.size() + " lines, not one:\n" + output);
+        }
+        return lines.get(0);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -57,7 +56,7 @@ public class IoThreadIT {
         // Idempotent: the framework, and so this configuration, lives for the whole class.
         var configuration = configurationAdmin.getFactoryConfiguration(FACTORY_PID, "iothread0", "?");
         if (configuration.getProperties() == null) {
-            configuration.update(properties("iothread0"));
+            configuration.update(Dictionaries.of("name", "iothread0"));
         }
         iothread0 = Services.track(context, AioContext.class, "(aio.context.name=iothread0)");
     }
@@ -122,7 +121,7 @@ public class IoThreadIT {
     @Test
     public void shouldAddAndRemoveAContextWithItsConfiguration() throws Exception {
         var configuration = configurationAdmin.getFactoryConfiguration(FACTORY_PID, "it-extra", "?");
-        Dictionary<String, Object> properties = properties("it-extra");
+        Dictionary<String, Object> properties = Dictionaries.of("name", "it-extra");
         properties.put("scheduler", "linear");
         ServiceTracker<AioContext, AioContext> extra =
                 Services.track(context, AioContext.class, "(aio.context.name=it-extra)");
@@ -139,11 +138,5 @@ public class IoThreadIT {
         } finally {
             extra.close();
         }
-    }
-
-    private static Dictionary<String, Object> properties(String name) {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put("name", name);
-        return properties;
     }
 }

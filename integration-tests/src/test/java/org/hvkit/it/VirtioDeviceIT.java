@@ -9,7 +9,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -68,7 +67,7 @@ public class VirtioDeviceIT {
         for (String name : List.of("iothread0", "iothread1")) {
             var configuration = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, name, "?");
             if (configuration.getProperties() == null) {
-                configuration.update(properties("name", name));
+                configuration.update(Dictionaries.of("name", name));
             }
         }
     }
@@ -76,7 +75,7 @@ public class VirtioDeviceIT {
     @Test
     public void shouldCreateADeviceFromConfigurationWithItsQueuesRoundRobin() throws Exception {
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-rr", "?");
-        Dictionary<String, Object> properties = properties("id", "it-rr");
+        Dictionary<String, Object> properties = Dictionaries.of("id", "it-rr");
         properties.put("num.queues", 4);
         properties.put("capacity", "16M");
         properties.put("iothread.vq.mapping", new String[] {"iothread0", "iothread1"});
@@ -106,7 +105,7 @@ public class VirtioDeviceIT {
             file.setLength(32L << 20);
         }
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-verify", "?");
-        Dictionary<String, Object> properties = properties("id", "it-verify");
+        Dictionary<String, Object> properties = Dictionaries.of("id", "it-verify");
         properties.put("num.queues", 8);
         properties.put("backend", "file");
         properties.put("path", image.toString());
@@ -141,9 +140,9 @@ public class VirtioDeviceIT {
     @Test
     public void shouldTakeTheDeviceDownWithItsIoThreadAndBringItBack() throws Exception {
         var iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
-        iothread.update(properties("name", "it-late"));
+        iothread.update(Dictionaries.of("name", "it-late"));
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-follow", "?");
-        Dictionary<String, Object> properties = properties("id", "it-follow");
+        Dictionary<String, Object> properties = Dictionaries.of("id", "it-follow");
         properties.put("backend", "null");
         properties.put("iothread.vq.mapping", "it-late");
         ServiceTracker<VirtioDevice, VirtioDevice> device = trackDevice("it-follow");
@@ -154,7 +153,7 @@ public class VirtioDeviceIT {
             Services.awaitUnregistered(context, device.getServiceReference(), "it-follow without it-late",
                     iothread::delete);
             iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
-            iothread.update(properties("name", "it-late"));
+            iothread.update(Dictionaries.of("name", "it-late"));
 
             DeviceSnapshot back = Services.await(device, "it-follow back on it-late").snapshot(SNAPSHOT_TIMEOUT);
             assertEquals("it-late", back.queues().get(0).context());
@@ -168,7 +167,7 @@ public class VirtioDeviceIT {
     @Test
     public void shouldFailWithAClearErrorForAnUnknownIoThread() throws Exception {
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-typo", "?");
-        Dictionary<String, Object> properties = properties("id", "it-typo");
+        Dictionary<String, Object> properties = Dictionaries.of("id", "it-typo");
         properties.put("backend", "null");
         properties.put("iothread.vq.mapping", "iothraed0");
         try {
@@ -187,7 +186,7 @@ public class VirtioDeviceIT {
     @Test
     public void shouldFailWithAClearErrorForAMissingImageFile() throws Exception {
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-nofile", "?");
-        Dictionary<String, Object> properties = properties("id", "it-nofile");
+        Dictionary<String, Object> properties = Dictionaries.of("id", "it-nofile");
         properties.put("backend", "file");
         properties.put("path", "/nonexistent/hvkit/disk.img");
         try {
@@ -228,11 +227,5 @@ public class VirtioDeviceIT {
             }
         }
         throw new AssertionError("org.hvkit.block.virtio is not installed");
-    }
-
-    private static Dictionary<String, Object> properties(String key, Object value) {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(key, value);
-        return properties;
     }
 }

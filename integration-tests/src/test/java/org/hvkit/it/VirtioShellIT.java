@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,11 +57,11 @@ public class VirtioShellIT {
         // Idempotent: the framework, and so these configurations, live for the whole class.
         var iothread = configurationAdmin.getFactoryConfiguration("org.hvkit.aio.iothread", IOTHREAD, "?");
         if (iothread.getProperties() == null) {
-            iothread.update(properties("name", IOTHREAD));
+            iothread.update(Dictionaries.of("name", IOTHREAD));
         }
         var device = configurationAdmin.getFactoryConfiguration("org.hvkit.block.virtio.blk", DEVICE, "?");
         if (device.getProperties() == null) {
-            Dictionary<String, Object> properties = properties("id", DEVICE);
+            Dictionary<String, Object> properties = Dictionaries.of("id", DEVICE);
             properties.put("num.queues", 2);
             properties.put("backend", "ram");
             properties.put("capacity", "64M");
@@ -183,8 +182,7 @@ public class VirtioShellIT {
     }
 
     private static void assertOneLine(String output, String expected) {
-        // Gogo prints a command's result and then a line end of its own.
-        assertEquals(output, List.of(expected), output.stripTrailing().lines().toList());
+        assertEquals(expected, Gogo.onlyLine("the command", output));
     }
 
     /** Runs the command until its output contains {@code text}, at most {@link Services#TIMEOUT_MS}. */
@@ -205,11 +203,5 @@ public class VirtioShellIT {
         } catch (Exception e) {
             throw new IllegalStateException(command, e);
         }
-    }
-
-    private static Dictionary<String, Object> properties(String key, Object value) {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        properties.put(key, value);
-        return properties;
     }
 }
