@@ -93,8 +93,8 @@ public class ImplUpdateIT {
     public void shouldSwapTheDefaultSchedulerThroughUpdateAndBack() throws Exception {
         Bundle impl = implBundle();
         Path original = jarOf(IMPL, HvkitSystem.bundlesOfLevel(1));
-        Path variant = Path.of(System.getProperty("hvkit.it.aio.impl.variant",
-                "(hvkit.it.aio.impl.variant is not set: run the integration tests through Maven)"));
+        Path variant = Path.of(Objects.requireNonNull(System.getProperty("hvkit.it.aio.impl.variant"),
+                "hvkit.it.aio.impl.variant is not set: run the integration tests through Maven (failsafe sets it)"));
         assertTrue("the variant must sort higher than the build it replaces",
                 versionOf(variant).compareTo(versionOf(original)) > 0);
         assertBuild(impl, versionOf(original), "sliced");
