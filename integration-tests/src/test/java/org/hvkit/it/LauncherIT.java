@@ -65,6 +65,24 @@ public class LauncherIT {
         assertFalse(output, output.contains("WARNING"));
     }
 
+    /**
+     * The operator's line of DESIGN §6 at the real prompt, where gogo.jline turns the symbolic
+     * name into the bundle: after {@code update}, the second build runs and the main context
+     * has its default scheduler. ImplUpdateIT checks the swap itself in detail.
+     */
+    @Test
+    public void shouldUpdateAioImplWithTheVariantFromThePrompt() throws Exception {
+        Path variant = Path.of(System.getProperty("hvkit.it.aio.impl.variant"));
+
+        String output = launch("-Dgosh.args=--nointeractive -c update org.hvkit.aio.impl " + variant.toUri()
+                + "; format (lb -s org.hvkit.aio.impl); format (aio:contexts); stop 0");
+
+        assertTrue(output, output.lines().anyMatch(line -> line.contains("|Active ")
+                && line.contains("|org.hvkit.aio.impl (0.1.0.variant)")));
+        assertTrue(output, output.lines().anyMatch(line -> line.startsWith("main ") && line.contains(" linear ")));
+        assertFalse(output, output.contains("Unable"));
+    }
+
     /** Runs bin/hvkit with {@code jvmOptions} and no standard input; returns its output. */
     private String launch(String... jvmOptions) throws Exception {
         Path work = HvkitSystem.workDirectory("launcher-");

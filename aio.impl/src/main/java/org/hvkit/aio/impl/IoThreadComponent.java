@@ -29,9 +29,13 @@ public final class IoThreadComponent {
         if (org.hvkit.aio.AioContext.MAIN.equals(name)) {
             throw new IllegalArgumentException("IOThread name 'main' is reserved for the main context");
         }
-        if (!Schedulers.NAMES.contains(config.scheduler())) {
+        // No scheduler in the configuration means the bundle's default, so that a build with
+        // another default (see Schedulers.DEFAULT_HEADER) changes these IOThreads too.
+        String scheduler = config.scheduler() == null
+                ? Schedulers.defaultOf(bundleContext.getBundle()) : config.scheduler().trim();
+        if (!Schedulers.NAMES.contains(scheduler)) {
             throw new IllegalArgumentException("IOThread '" + name + "': unknown scheduler '"
-                    + config.scheduler() + "'; choose sliced or linear");
+                    + scheduler + "'; choose sliced or linear");
         }
         if (config.aio_max_batch() < 0) {
             throw new IllegalArgumentException("IOThread '" + name + "': aio.max.batch must be 0 or more");
@@ -42,7 +46,7 @@ public final class IoThreadComponent {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("IOThread '" + name + "': " + e.getMessage(), e);
         }
-        service = ContextService.start(bundleContext, name, config.scheduler(), polling, config.aio_max_batch());
+        service = ContextService.start(bundleContext, name, scheduler, polling, config.aio_max_batch());
     }
 
     @Deactivate

@@ -19,10 +19,12 @@ import org.osgi.service.metatype.annotations.Option;
             description = "The context's name (aio.context.name), unique; 'main' is reserved.")
     String name();
 
-    @AttributeDefinition(name = "Scheduler",
-            description = "The bottom-half scheduler: sliced (O(1), default) or linear (pre-2020 baseline).",
+    /** Null when the configuration names none: the IOThread takes the bundle's default. */
+    @AttributeDefinition(name = "Scheduler", required = false,
+            description = "The bottom-half scheduler: sliced (O(1)) or linear (pre-2020 baseline)."
+                    + " Unset: the bundle's default, sliced unless its Hvkit-Default-Scheduler header says otherwise.",
             options = {@Option(value = "sliced", label = "sliced"), @Option(value = "linear", label = "linear")})
-    String scheduler() default "sliced";
+    String scheduler();
 
     @AttributeDefinition(name = "Poll max (ns)",
             description = "Longest busy-polling window before blocking; 0 disables adaptive polling.", min = "0")

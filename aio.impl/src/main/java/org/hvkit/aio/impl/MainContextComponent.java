@@ -8,7 +8,8 @@ import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * The context named {@value AioContext#MAIN}, which exists whenever this bundle is active,
- * like QEMU's main loop context. It does not busy-poll.
+ * like QEMU's main loop context. It does not busy-poll. Its scheduler is the bundle's
+ * default ({@link Schedulers#defaultOf}).
  *
  * <p>Thread-safety: DS calls activate and deactivate, serialised.
  */
@@ -19,7 +20,8 @@ public final class MainContextComponent {
 
     @Activate
     public MainContextComponent(BundleContext bundleContext) {
-        service = ContextService.start(bundleContext, AioContext.MAIN, SlicedScheduler.NAME,
+        service = ContextService.start(bundleContext, AioContext.MAIN,
+                Schedulers.defaultOf(bundleContext.getBundle()),
                 new AdaptivePolling(0, 0, 0), 0);
     }
 

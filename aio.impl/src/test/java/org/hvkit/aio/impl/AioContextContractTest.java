@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.AioTimer;
@@ -1152,6 +1153,80 @@ abstract class AioContextContractTest {
 
         assertThatThrownBy(() -> ctx.call(() -> 42, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldDisarmTimersAtClose() {
+        VirtualClock clock = stoppedVirtualClock();
+        Runs fired = new Runs();
+        AioTimer timer = ctx.newTimer(ClockType.VIRTUAL, "timer", fired);
+        timer.modRelativeNanos(750 * MS);
+
+        ctx.close();
+
+        assertThat(timer.isPending()).isFalse();
+        clock.step(750 * MS);
+        assertThat(ctx.poll(false)).isFalse();
+        assertThat(fired.count).isZero();
+        assertThatThrownBy(() -> timer.modRelativeNanos(MS)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ctx.newTimer(ClockType.VIRTUAL, "late", new Runs()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldReleaseNotifiersAtClose() {
+        NotifierProbe probe = NotifierProbe.clearing(ctx, "e");
+        probe.notifier.set();
+
+        ctx.close();
+
+        assertThat(ctx.poll(false)).isFalse();
+        assertThat(probe.runs).isZero();
+        assertThatThrownBy(() -> ctx.newEventNotifier("late", new Runs())).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * An IOThread's close (DESIGN §2): a BH still scheduled when the loop is told to stop
+     * runs once, in the IOThread, then the thread ends and later schedules are refused.
+     */
+    @Test
+    void shouldRunWhatIsScheduledOnceThenEndTheIoThread() throws Exception {
+        IoThread ioThread = new IoThread("close-" + scheduler(), scheduler(), new AdaptivePolling(0, 0, 0));
+        AioContext io = ioThread.context();
+        AtomicInteger lateRuns = new AtomicInteger();
+        CompletableFuture<Thread> lateRanIn = new CompletableFuture<>();
+        BottomHalf late = io.newBottomHalf("late", () -> {
+            lateRuns.incrementAndGet();
+            lateRanIn.complete(Thread.currentThread());
+        });
+        CountDownLatch blocking = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ioThread.start();
+        io.scheduleOneshot("blocker", () -> {
+            late.schedule(); // still scheduled when the loop sees that it must stop
+            blocking.countDown();
+            awaitQuietly(release);
+        });
+        assertThat(blocking.await(5, TimeUnit.SECONDS)).isTrue();
+
+        Future<Boolean> ended = others.submit(() -> ioThread.stop(Duration.ofSeconds(5)));
+        // Lets stop() raise its flag before the loop goes on; the test holds either way.
+        Thread.sleep(50);
+        release.countDown();
+
+        assertThat(await(ended)).as("the IOThread ended").isTrue();
+        assertThat(lateRuns.get()).isEqualTo(1);
+        assertThat(await(lateRanIn).getName()).isEqualTo("IO close-" + scheduler());
+        assertThatThrownBy(late::schedule).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> io.scheduleOneshot("after", new Runs())).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
