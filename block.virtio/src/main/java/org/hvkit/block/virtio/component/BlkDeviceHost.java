@@ -1,7 +1,6 @@
 package org.hvkit.block.virtio.component;
 
 import aQute.bnd.annotation.service.ServiceCapability;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -21,7 +20,7 @@ import org.osgi.framework.ServiceRegistration;
  * Keeps one configured device running across context swaps: it builds the device and
  * registers its {@link VirtioDevice} service once every context its mapping names is there.
  * When a mapped context goes, the queues it served are detached from it (their requests in
- * flight drain there, bounded by {@link #DRAIN_TIMEOUT}) and wait; when a context of that name
+ * flight drain there, bounded by the configured {@code drain.timeout.ms}) and wait; when a context of that name
  * comes again they are attached to it and resume (DESIGN §6). The device and its service stay
  * throughout, so the guest keeps its state. The backend is opened at the first start and kept
  * until {@link #close()}.
@@ -33,14 +32,11 @@ import org.osgi.framework.ServiceRegistration;
  *
  * <p>Thread-safety: every method may be called from any thread and is serialised by this
  * object's lock; detaching queues and stopping a device wait for contexts (bounded by
- * {@link #DRAIN_TIMEOUT} per queue and the device's reset timeout), so none of them may be
+ * {@code drain.timeout.ms} per queue and the device's reset timeout), so none of them may be
  * called from a device context thread.
  */
 @ServiceCapability(VirtioDevice.class)
 final class BlkDeviceHost implements AutoCloseable {
-
-    /** The longest a queue waits for its requests in flight when its context goes. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private final BundleContext bundleContext;
     private final DeviceSettings settings;
@@ -88,7 +84,7 @@ final class BlkDeviceHost implements AutoCloseable {
         }
         contexts.remove(name);
         if (running != null && settings.mapping().contains(name)) {
-            running.device().detachContext(name, DRAIN_TIMEOUT);
+            running.device().detachContext(name, settings.drainTimeout());
         }
     }
 
