@@ -524,10 +524,12 @@ public final class BlkQueue {
         if (b.state == CLOSED) {
             return;
         }
-        VirtioBlkRequestHandler h = handler;
-        if (h != null) {
-            h.orphan();
+        VirtioBlkRequestHandler h = handler; // written by start, which detach is serialised with
+        if (h == null) {
+            b.close(); // never started: nothing can be in flight, nothing to give up
+            return;
         }
+        h.orphan();
         parked = new RingPosition(parked.size(), parked.availIdx(), parked.usedIdx(), parked.lastAvailIdx(), 0);
         fail();
         b.close();

@@ -234,6 +234,18 @@ class BlkQueueSwapTest {
     }
 
     @Test
+    void shouldDetachANeverStartedQueueWithoutFailingItWhenItsContextDoesNotAnswer() throws InterruptedException {
+        Thread detach = detachInBackground("test0", Duration.ofMillis(50)); // nobody polls test0
+        detach.join(TIMEOUT_NANOS / 1_000_000);
+
+        assertThat(detach.isAlive()).isFalse();
+        assertThat(detachFailure.get()).isNull();
+        assertThat(q0.attachment()).isEqualTo(Attachment.DETACHED);
+        assertThat(q0.isFailed()).isFalse();
+        assertThat(f.sink.configChanges.get()).isZero();
+    }
+
+    @Test
     void shouldRefuseToDetachAQueueThatIsNotAttachedOrFromItsHomeThread() {
         BlkQueue q1 = f.device.queue(1);
 
