@@ -58,10 +58,11 @@ final class BlkDeviceHost implements AutoCloseable {
 
     /**
      * A context service appeared: start the device if it was the last one missing, or attach
-     * the queues mapped to its name if the device runs and they wait for it.
+     * the queues mapped to its name if the device runs (they wait for it, or, if a context of
+     * that name is still there, they are moved from it).
      */
     synchronized void contextAdded(String name, AioContext context) {
-        contexts.put(name, context);
+        AioContext previous = contexts.put(name, context);
         if (closed) {
             return;
         }
@@ -70,6 +71,11 @@ final class BlkDeviceHost implements AutoCloseable {
                 start();
             }
         } else if (settings.mapping().contains(name)) {
+            if (previous != null && previous != context) {
+                // The successor came before its predecessor went: move the queues now, while
+                // the predecessor is still registered, so still open and polled.
+                running.device().detachContext(name, settings.drainTimeout());
+            }
             running.device().attachContext(name, context);
         }
     }

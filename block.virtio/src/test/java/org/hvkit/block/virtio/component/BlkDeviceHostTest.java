@@ -126,6 +126,25 @@ class BlkDeviceHostTest {
     }
 
     @Test
+    void shouldMoveTheQueuesToASuccessorThatComesBeforeItsPredecessorGoes() {
+        Loop io0 = loop("io0");
+        host.contextAdded("io0", io0.context);
+        host.contextAdded("io1", loop("io1").context);
+        BlkDeviceService blk = (BlkDeviceService) host.service();
+
+        Loop next = loop("io0");
+        host.contextAdded("io0", next.context);
+        host.contextRemoved("io0", io0.context);
+
+        for (int q = 0; q < 4; q += 2) {
+            assertThat(blk.device().queue(q).attachment()).isEqualTo(BlkQueue.Attachment.ATTACHED);
+            assertThat(blk.device().queue(q).context()).isSameAs(next.context);
+        }
+        assertThat(host.missingContexts()).isEmpty();
+        assertThat(unregistered.get()).isZero();
+    }
+
+    @Test
     void shouldLeaveTheDeviceAloneWhenAContextItDoesNotMapGoes() {
         Loop io0 = loop("io0");
         Loop other = loop("main");
