@@ -138,7 +138,7 @@ public class VirtioDeviceIT {
     }
 
     @Test
-    public void shouldTakeTheDeviceDownWithItsIoThreadAndBringItBack() throws Exception {
+    public void shouldKeepTheDeviceAcrossItsIoThreadGoingAndComingBack() throws Exception {
         var iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
         iothread.update(Dictionaries.of("name", "it-late"));
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-follow", "?");
@@ -148,20 +148,35 @@ public class VirtioDeviceIT {
         ServiceTracker<VirtioDevice, VirtioDevice> device = trackDevice("it-follow");
         try {
             configuration.update(properties);
-            Services.await(device, "it-follow on it-late");
+            VirtioDevice vblk = Services.await(device, "it-follow on it-late");
+            var registered = device.getServiceReference();
 
-            Services.awaitUnregistered(context, device.getServiceReference(), "it-follow without it-late",
-                    iothread::delete);
+            iothread.delete();
+            awaitQueueState(vblk, QueueState.DETACHED, "it-follow detached from it-late");
             iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
             iothread.update(Dictionaries.of("name", "it-late"));
+            QueueSnapshot back = awaitQueueState(vblk, QueueState.STOPPED, "it-follow back on it-late");
 
-            DeviceSnapshot back = Services.await(device, "it-follow back on it-late").snapshot(SNAPSHOT_TIMEOUT);
-            assertEquals("it-late", back.queues().get(0).context());
+            assertEquals("it-late", back.context());
+            assertEquals(registered, device.getServiceReference());
         } finally {
             device.close();
             configuration.delete();
             iothread.delete();
         }
+    }
+
+    /** Waits until queue 0 of the device is in {@code state}, at most {@link Services#TIMEOUT_MS}. */
+    private static QueueSnapshot awaitQueueState(VirtioDevice device, QueueState state, String what)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + Services.TIMEOUT_MS;
+        QueueSnapshot queue = device.snapshot(SNAPSHOT_TIMEOUT).queues().get(0);
+        while (queue.state() != state && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+            queue = device.snapshot(SNAPSHOT_TIMEOUT).queues().get(0);
+        }
+        assertEquals(what, state, queue.state());
+        return queue;
     }
 
     @Test

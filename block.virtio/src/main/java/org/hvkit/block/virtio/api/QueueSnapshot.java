@@ -3,8 +3,9 @@ package org.hvkit.block.virtio.api;
 /**
  * One queue of a device at one moment, taken in the queue's context thread so the ring
  * indices agree with each other. Ring indices are the free-running 16-bit values of the
- * virtio specification; they are 0 while the queue is stopped, and only the counters are
- * current when the state is {@link QueueState#BUSY}.
+ * virtio specification; they are 0 while the queue is stopped, only the counters are
+ * current when the state is {@link QueueState#BUSY}, and the indices are those the queue left
+ * its context with when it is {@link QueueState#DETACHED}.
  *
  * @param index the queue index
  * @param context the name of the AioContext serving the queue

@@ -3,7 +3,7 @@
  * inspect and steer. Devices are created from configuration by the block.virtio bundle.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.hvkit.block.virtio.api;
 
 import org.osgi.annotation.bundle.Export;

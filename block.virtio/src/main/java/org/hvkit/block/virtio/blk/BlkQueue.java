@@ -2,11 +2,13 @@ package org.hvkit.block.virtio.blk;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.BottomHalf;
 import org.hvkit.aio.ContextBusyException;
 import org.hvkit.aio.EventNotifier;
+import org.hvkit.block.virtio.backend.BlockBackend;
 import org.hvkit.block.virtio.api.QueueSnapshot;
 import org.hvkit.block.virtio.api.QueueState;
 import org.hvkit.block.virtio.queue.SplitVirtqueue;
@@ -31,27 +33,75 @@ import org.hvkit.block.virtio.transport.InterruptSink;
  * <p>Lifecycle: created unbound to any request state; {@link #start} hands it a virtqueue and
  * a handler (the device does so on DRIVER_OK); a broken ring or malformed request makes it
  * {@linkplain #isFailed() fail}, which stops only this queue; {@link #halt()} and
- * {@link #quiesce} stop it and wait until nothing is in flight (device reset). The
- * context-bound parts (notifier, BH) live in one {@link Binding} so a later hot swap can detach
- * them from one context and bind fresh ones on another; that protocol is not implemented yet.
+ * {@link #quiesce} stop it and wait until nothing is in flight (device reset).
+ *
+ * <p>Hot swap (DESIGN §6), independent of the driver-facing states above: the context-bound
+ * parts (kick notifier, interrupt BH) live in one {@link Binding}, and the queue moves
+ * {@linkplain Attachment#ATTACHED ATTACHED} → {@linkplain Attachment#DRAINING DRAINING} →
+ * {@linkplain Attachment#DETACHED DETACHED} → ATTACHED: {@link #detach} stops popping, waits
+ * for the requests in flight (they complete in the old context), raises the last interrupt
+ * and releases the binding there; {@link #attach} builds a binding on the new context and
+ * looks at the ring from where the queue stopped. The virtqueue and handler state (last avail
+ * index, used index, EVENT_IDX shadows) are device state and survive the swap.
  *
  * <p>Thread-safety: stated per method. The request path (kick, handler, completions, interrupt
  * BH) takes no lock and, with a synchronous backend, allocates nothing in steady state.
  */
 public final class BlkQueue {
 
+    /** Where a queue stands with respect to contexts, independent of running, stopped or failed. */
+    public enum Attachment {
+        /** Served by a context: kicks run the handler there. */
+        ATTACHED,
+        /** {@link #detach} is waiting for the requests in flight; nothing new is popped. */
+        DRAINING,
+        /** No context: kicks are counted, requests wait in the available ring. */
+        DETACHED
+    }
+
+    /** {@link Binding#state}: the binding's context serves the queue. */
+    private static final int SERVING = 0;
+    /** {@link Binding#state}: a detach is waiting for the requests in flight. */
+    private static final int DRAINING = 1;
+    /** {@link Binding#state}: the notifier is closed and the BH deleted. */
+    private static final int CLOSED = 2;
+
     /** {@link #deferral} bit: the kick handler is running, so a push only marks the interrupt due. */
     private static final int IN_HANDLER = 1;
     /** {@link #deferral} bit: a push inside the handler published a completion. */
     private static final int INTERRUPT_DUE = 2;
+    /** How long a timed-out detach waits for the old context to orphan the requests in flight. */
+    private static final Duration ABANDON_GRACE = Duration.ofSeconds(1);
+    private static final RingPosition NO_RING = new RingPosition(0, 0, 0, 0, 0);
 
     private final int index;
     private final BlkQueueCounters counters = new BlkQueueCounters();
-    /** Called in the home thread when the queue breaks or a request is malformed. */
+    /** Called when the queue breaks, a request is malformed, or a detach gives up; see the constructor. */
     private final Runnable onDeviceError;
+    /** The device's backend: each binding's handler gets its {@link BlockBackend#forContext} view. */
+    private final BlockBackend backend;
     /** Allocated once: the handler's per-push hook. */
     private final Runnable pushedHook = this::onPushed;
-    private final Binding binding;
+
+    /**
+     * The current binding, or, while detached, the last one (CLOSED, kept for its context's
+     * name). Volatile: {@link #attach} builds the new binding completely, gives the handler its
+     * new backend, and only then writes this field; the new home thread reads it first in
+     * {@link #onKick} (pairs with that write), so it sees the binding, the new backend, and,
+     * through the detach that preceded, every write the old home thread made to the request
+     * state. The old binding is touched only by its own home thread (and by a detach that gave
+     * up on that thread, see {@link #abandonFromAnyThread}).
+     */
+    private volatile Binding binding;
+
+    /**
+     * The ring indices as the queue left them, shown by a snapshot while detached (there is no
+     * context to ask). Written by whoever owns the request state at that moment (the old home
+     * thread as it closes the binding, or the configuration thread while detached); volatile
+     * for the monitor's reads, which pair with those writes.
+     */
+    private volatile RingPosition parked = NO_RING;
+
     /**
      * The deferred-interrupt section's state, {@link #IN_HANDLER} and {@link #INTERRUPT_DUE}.
      * Plain: only the home thread reads or writes it, and pushes happen in that thread.
@@ -66,13 +116,15 @@ public final class BlkQueue {
     private volatile boolean running;
 
     /**
-     * Set by the home thread when the ring broke or a request was malformed; cleared when the
-     * queue is quiesced (device reset). Volatile: the monitor reads it from any thread.
+     * Set when the ring broke, a request was malformed, or a detach timed out; cleared when
+     * the queue is quiesced (device reset). Volatile: the monitor reads it from any thread.
      */
     private volatile boolean failed;
 
     // Request state: written by the device's thread before running is set, or by the home
-    // thread in drainStep(); read only by the home thread after it has read running.
+    // thread in drainStep(); read only by the home thread after it has read running. Across a
+    // swap it passes from the old home thread to the new one through detach and attach (see
+    // the binding field).
     private SplitVirtqueue vq;
     private VirtioBlkRequestHandler handler;
     private InterruptSink sink;
@@ -82,31 +134,52 @@ public final class BlkQueue {
      *
      * @param index the queue index
      * @param context the context whose thread serves this queue
-     * @param onDeviceError run in the context thread when the ring breaks or a request is
-     *     malformed; the device enters NEEDS_RESET
+     * @param backend the device's backend; the handler gets its view for the serving context
+     * @param onDeviceError run when the ring breaks or a request is malformed (in the context
+     *     thread) or when a detach gives up on requests in flight (in the detaching thread, or
+     *     in the old context thread); the device enters NEEDS_RESET
      */
-    public BlkQueue(int index, AioContext context, Runnable onDeviceError) {
+    public BlkQueue(int index, AioContext context, BlockBackend backend, Runnable onDeviceError) {
         this.index = index;
         this.onDeviceError = Objects.requireNonNull(onDeviceError, "onDeviceError");
+        this.backend = Objects.requireNonNull(backend, "backend");
         this.binding = new Binding(Objects.requireNonNull(context, "context"));
     }
 
-    /** The context-bound objects: the unit a hot swap will replace. */
+    /** The context-bound objects: the unit a hot swap replaces. */
     private final class Binding {
         final AioContext context;
         final EventNotifier kick;
         final BottomHalf interrupt;
+        /**
+         * {@link #SERVING} → {@link #DRAINING} → {@link #CLOSED}, one way. Volatile: DRAINING
+         * is written by the detaching thread and read by the handler between requests (pairs
+         * with the read in {@link #serving}); CLOSED is written by the home thread as it closes
+         * the binding and read by kicks and snapshots from any thread.
+         */
+        volatile int state;
 
         Binding(AioContext context) {
             this.context = context;
-            this.kick = context.newEventNotifier("virtio-blk vq" + index + " kick", BlkQueue.this::onKick);
-            this.interrupt = context.newBottomHalf("virtio-blk vq" + index + " irq", BlkQueue.this::sendInterrupt);
+            this.kick = context.newEventNotifier("virtio-blk vq" + index + " kick", () -> onKick(this));
+            try {
+                this.interrupt = context.newBottomHalf("virtio-blk vq" + index + " irq", BlkQueue.this::sendInterrupt);
+            } catch (RuntimeException e) {
+                kick.close();
+                throw e;
+            }
         }
 
+        /** Any thread, idempotent: both operations are allowed from any thread. */
         void close() {
+            state = CLOSED;
             kick.close();
             interrupt.delete();
         }
+    }
+
+    /** A detached queue's ring as the monitor sees it. */
+    private record RingPosition(int size, int availIdx, int usedIdx, int lastAvailIdx, int inFlight) {
     }
 
     /** The queue index. Thread-safety: any thread. */
@@ -114,9 +187,18 @@ public final class BlkQueue {
         return index;
     }
 
-    /** The context serving this queue. Thread-safety: any thread. */
+    /** The context serving this queue, or while detached the one that served it last. Thread-safety: any thread. */
     public AioContext context() {
         return binding.context;
+    }
+
+    /** Where the queue stands with respect to contexts. Thread-safety: any thread; never blocks. */
+    public Attachment attachment() {
+        return switch (binding.state) {
+            case SERVING -> Attachment.ATTACHED;
+            case DRAINING -> Attachment.DRAINING;
+            default -> Attachment.DETACHED;
+        };
     }
 
     /** True between {@link #start} and a halt or quiesce. Thread-safety: any thread. */
@@ -137,7 +219,8 @@ public final class BlkQueue {
     /**
      * Takes a snapshot in the queue's context thread, so the indices agree with each other;
      * a context that does not answer in time (or is closed) gives a {@link QueueState#BUSY}
-     * snapshot with the counters only.
+     * snapshot with the counters only. A detached queue has no context: its snapshot is
+     * {@link QueueState#DETACHED}, taken at once, with the ring indices as the queue left them.
      *
      * <p>Thread-safety: any thread; from another thread it waits at most {@code timeout}.
      *
@@ -145,47 +228,81 @@ public final class BlkQueue {
      * @return the snapshot
      */
     public QueueSnapshot snapshot(Duration timeout) {
-        AioContext context = binding.context;
+        Binding b = binding;
+        if (b.state == CLOSED) {
+            return detachedSnapshot(b);
+        }
         try {
-            return context.call(this::snapshotInHomeThread, timeout);
+            return b.context.call(() -> snapshotInHomeThread(b), timeout);
         } catch (ContextBusyException | IllegalStateException unanswered) {
             BlkQueueStats stats = counters.snapshot();
-            return new QueueSnapshot(index, context.name(), QueueState.BUSY, 0, 0, 0, 0, stats.inFlight(),
+            return new QueueSnapshot(index, b.context.name(), QueueState.BUSY, 0, 0, 0, 0, stats.inFlight(),
                     stats.kicks(), stats.requests(), stats.interruptsSent(), stats.interruptsSuppressed());
         }
     }
 
-    /** Only the home thread: vq and handler are the home thread's to read. */
-    private QueueSnapshot snapshotInHomeThread() {
+    /** Any thread: the parked ring position and the counters. */
+    private QueueSnapshot detachedSnapshot(Binding b) {
         BlkQueueStats stats = counters.snapshot();
-        SplitVirtqueue q = vq;
-        QueueState state = failed ? QueueState.FAILED : running ? QueueState.RUNNING : QueueState.STOPPED;
-        if (q == null) {
-            return new QueueSnapshot(index, binding.context.name(), state, 0, 0, 0, 0, stats.inFlight(),
-                    stats.kicks(), stats.requests(), stats.interruptsSent(), stats.interruptsSuppressed());
-        }
-        return new QueueSnapshot(index, binding.context.name(), state, q.layout().size(), q.availIdx(), q.usedIdx(),
-                q.lastAvailIdx(), handler.inFlight(), stats.kicks(), stats.requests(), stats.interruptsSent(),
+        RingPosition p = parked;
+        return new QueueSnapshot(index, b.context.name(), QueueState.DETACHED, p.size(), p.availIdx(), p.usedIdx(),
+                p.lastAvailIdx(), p.inFlight(), stats.kicks(), stats.requests(), stats.interruptsSent(),
                 stats.interruptsSuppressed());
     }
 
+    /** Only the home thread of {@code b}: vq and handler are that thread's to read. */
+    private QueueSnapshot snapshotInHomeThread(Binding b) {
+        if (b.state == CLOSED) {
+            return detachedSnapshot(b); // detached between our read and this call
+        }
+        BlkQueueStats stats = counters.snapshot();
+        QueueState state = failed ? QueueState.FAILED : running ? QueueState.RUNNING : QueueState.STOPPED;
+        RingPosition p = ringPosition();
+        return new QueueSnapshot(index, b.context.name(), state, p.size(), p.availIdx(), p.usedIdx(),
+                p.lastAvailIdx(), p.inFlight(), stats.kicks(), stats.requests(), stats.interruptsSent(),
+                stats.interruptsSuppressed());
+    }
+
+    /** Only the thread owning the request state (see the fields). */
+    private RingPosition ringPosition() {
+        SplitVirtqueue q = vq;
+        if (q == null) {
+            return NO_RING;
+        }
+        return new RingPosition(q.layout().size(), q.availIdx(), q.usedIdx(), q.lastAvailIdx(), inFlight(handler));
+    }
+
+    /** Requests the handler still waits for; an orphaned handler's are given up and do not count. */
+    private static int inFlight(VirtioBlkRequestHandler h) {
+        return h == null || h.isOrphaned() ? 0 : h.inFlight();
+    }
+
     /**
-     * Starts serving: requests already available are handled as if the driver had kicked.
+     * Starts serving: requests already available are handled as if the driver had kicked. A
+     * detached queue starts serving when it is attached.
      *
      * <p>Thread-safety: the device's configuration thread, while the queue is stopped and
-     * quiesced; never blocks.
+     * quiesced and no detach or attach runs; never blocks.
      *
      * @param queue the virtqueue, new or reset
-     * @param requestHandler the handler pushing into {@code queue}, made with {@link #pushedHook()}
+     * @param requestHandler the handler pushing into {@code queue}, made with {@link #pushedHook()};
+     *     the queue gives it the backend view of its context
      * @param interrupts where queue interrupts go
      */
     void start(SplitVirtqueue queue, VirtioBlkRequestHandler requestHandler, InterruptSink interrupts) {
         this.vq = Objects.requireNonNull(queue, "queue");
         this.handler = Objects.requireNonNull(requestHandler, "requestHandler");
         this.sink = Objects.requireNonNull(interrupts, "interrupts");
-        running = true; // publishes the three fields above to the handler (see the field)
+        Binding b = binding;
+        if (b.state == CLOSED) {
+            parked = ringPosition();
+            running = true; // attach gives the handler its backend and looks at the ring
+            return;
+        }
+        requestHandler.backend(backend.forContext(b.context));
+        running = true; // publishes the fields above to the handler (see the field)
         // Like QEMU starting dataplane: look at the ring once, a kick may have come early.
-        binding.kick.set();
+        b.kick.set();
     }
 
     /** The hook to give the handler; see {@link VirtioBlkRequestHandler}. */
@@ -194,15 +311,21 @@ public final class BlkQueue {
     }
 
     /**
-     * The driver's kick.
+     * The driver's kick. While detached it is only counted: the attach looks at the ring.
      *
      * <p>Thread-safety: any thread; never blocks; lock-free.
      */
     public void kick() {
         counters.kick();
+        Binding b = binding;
         // Set even when stopped: the handler checks running, and a kick lost before start is
-        // covered by start's own set().
-        binding.kick.set();
+        // covered by start's own set(). A kick that read the state just before the home thread
+        // closed the notifier sets a closed notifier, which only sets a flag nobody polls
+        // (EventNotifier.set never throws); the attach that follows sets the new notifier
+        // after the close, so that kick is served too.
+        if (b.state != CLOSED) {
+            b.kick.set();
+        }
     }
 
     /**
@@ -218,20 +341,28 @@ public final class BlkQueue {
     /**
      * Stops the queue and waits until its handler is not running and no request is in flight,
      * then forgets the virtqueue and handler: after this returns nothing writes to the old
-     * rings, so the driver may reuse that memory (virtio reset semantics).
+     * rings, so the driver may reuse that memory (virtio reset semantics). A detached queue
+     * has nothing in flight (its detach drained or orphaned the requests) and forgets at once.
      *
-     * <p>Thread-safety: any thread. From the context's home thread it polls the context
-     * (nested, as QEMU's {@code AIO_WAIT_WHILE}) until completions are in; from another thread
-     * it waits through {@link AioContext#call}, which needs the home thread to keep polling.
+     * <p>Thread-safety: any thread, but not while a detach or attach runs. From the context's
+     * home thread it polls the context (nested, as QEMU's {@code AIO_WAIT_WHILE}) until
+     * completions are in; from another thread it waits through {@link AioContext#call}, which
+     * needs the home thread to keep polling.
      *
      * @param timeout the longest wait
      * @throws org.hvkit.aio.ContextBusyException if the context does not answer in time
      */
     void quiesce(Duration timeout) {
         running = false;
-        AioContext context = binding.context;
+        Binding b = binding;
+        if (b.state == CLOSED) {
+            forget(); // the detach handed the request state to us (see the binding field)
+            parked = NO_RING;
+            return;
+        }
+        AioContext context = b.context;
         if (context.inContextThread()) {
-            while (drainStep() > 0) {
+            while (drainStep(b) > 0) {
                 context.poll(true);
             }
             return;
@@ -240,50 +371,220 @@ public final class BlkQueue {
             return; // never started: no handler can run, nothing to wait for
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (context.call(this::drainStep, Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))) > 0) {
+        while (context.call(() -> drainStep(b), remaining(deadline)) > 0) {
             // Completions run in the home thread between our calls; do not spin on it.
-            try {
-                TimeUnit.MILLISECONDS.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause()) {
                 return;
             }
         }
     }
 
-    /**
-     * Only the home thread: returns the requests still in flight, or, once there are none,
-     * cancels a pending interrupt and drops the request state and returns 0.
-     */
-    private int drainStep() {
-        VirtioBlkRequestHandler h = handler;
-        if (h != null && h.inFlight() > 0) {
-            return h.inFlight();
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    }
+
+    /** Sleeps a millisecond; false if interrupted (the flag is restored). */
+    private static boolean pause() {
+        try {
+            TimeUnit.MILLISECONDS.sleep(1);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        binding.interrupt.cancel();
+    }
+
+    /**
+     * Only the home thread of {@code b}: returns the requests still in flight, or, once there
+     * are none, cancels a pending interrupt and drops the request state and returns 0.
+     */
+    private int drainStep(Binding b) {
+        int n = inFlight(handler);
+        if (n > 0) {
+            return n;
+        }
+        b.interrupt.cancel();
+        forget();
+        return 0;
+    }
+
+    /** Only the thread owning the request state: the reset part of a quiesce. */
+    private void forget() {
         failed = false;
         vq = null;
         handler = null;
         sink = null;
         counters.inFlight(0);
-        return 0;
     }
 
     /**
-     * The kick handler: the classic drain loop of {@link SplitVirtqueue}'s Javadoc, as one
-     * deferred-interrupt section.
+     * Detaches the queue from its context (DESIGN §6, step 1): the handler pops no more
+     * requests, this waits until the requests in flight have completed (in the old context,
+     * which pushes and publishes them), then in the old home thread raises the interrupt if
+     * completions were published since the last one, deletes the interrupt BH and closes the
+     * kick notifier. Requests the driver adds meanwhile stay in the available ring. Works in
+     * any driver-facing state; a failed queue stays failed.
      *
-     * <p>Thread-safety: only the queue's context thread.
+     * <p>If requests are still in flight when {@code timeout} runs out (or the context stops
+     * answering), the queue gives them up rather than losing them silently: their completions
+     * will write nothing to the rings (a backend may still fill a read's buffers), the queue
+     * becomes failed and the device enters NEEDS_RESET through {@code onDeviceError}; the
+     * other queues keep serving. Nothing is thrown for that. If the old context never answers
+     * at all, a completion it runs at the same moment as the give-up may still be pushed.
+     *
+     * <p>Thread-safety: any thread but the queue's home thread, while its context is still open
+     * and polled, and not concurrently with {@link #attach}, {@link #start} or
+     * {@link #quiesce}. Blocks at most about {@code timeout} plus one second.
+     *
+     * @param timeout the longest wait for the requests in flight
+     * @throws IllegalStateException if the queue is not attached, or on its home thread
      */
-    private void onKick() {
-        binding.kick.testAndClear();
-        if (!running) {
-            return; // stopped, or kicked before DRIVER_OK: leave the ring alone
+    public void detach(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Binding b = binding;
+        if (b.state != SERVING) {
+            throw new IllegalStateException("queue " + index + " is not attached");
+        }
+        if (b.context.inContextThread()) {
+            throw new IllegalStateException("queue " + index + " cannot drain from its own home thread");
+        }
+        b.state = DRAINING; // pairs with the read in serving(): no pop after the handler sees it
+        if (!drained(b, System.nanoTime() + timeout.toNanos())) {
+            abandon(b);
+        }
+    }
+
+    /** The detaching thread: true once the home thread closed {@code b} with nothing in flight. */
+    private boolean drained(Binding b, long deadline) {
+        try {
+            while (b.context.call(() -> closeIfDrained(b), remaining(deadline)) > 0) {
+                if (System.nanoTime() - deadline >= 0 || !pause()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (ContextBusyException | IllegalStateException | CompletionException unanswered) {
+            return b.state == CLOSED; // a late closeIfDrained may have finished the job
+        }
+    }
+
+    /**
+     * Only the home thread of {@code b}: the requests in flight, or, once there are none, the
+     * last interrupt and the release of the binding, then 0. A call that ran late, after the
+     * detach gave up, finds the binding closed and does nothing.
+     */
+    private int closeIfDrained(Binding b) {
+        if (b.state == CLOSED) {
+            return 0;
+        }
+        int n = inFlight(handler);
+        if (n > 0) {
+            return n;
+        }
+        if (b.interrupt.isScheduled()) {
+            // Completions published since the last decision: decide now, the BH will not run.
+            b.interrupt.cancel();
+            sendInterrupt();
+        }
+        parked = ringPosition();
+        b.close(); // CLOSED, then the release: see kick() for a kick that read the state before
+        return 0;
+    }
+
+    /** The detaching thread, after the timeout: give up the requests in flight, in the home thread if it answers. */
+    private void abandon(Binding b) {
+        try {
+            b.context.call(() -> abandonInHomeThread(b), ABANDON_GRACE);
+        } catch (ContextBusyException | IllegalStateException | CompletionException unanswered) {
+            abandonFromAnyThread(b);
+        }
+    }
+
+    /** Only the home thread of {@code b}: orphan the requests, fail, close the binding. */
+    private Void abandonInHomeThread(Binding b) {
+        if (b.state == CLOSED) {
+            return null; // closeIfDrained won in the end: nothing was lost
+        }
+        VirtioBlkRequestHandler h = handler;
+        if (h != null) {
+            h.orphan();
+        }
+        b.interrupt.cancel();
+        parked = ringPosition();
+        fail();
+        b.close();
+        return null;
+    }
+
+    /**
+     * The detaching thread, when the old home thread does not answer: the same as
+     * {@link #abandonInHomeThread} with the operations that are safe from any thread.
+     */
+    private void abandonFromAnyThread(Binding b) {
+        if (b.state == CLOSED) {
+            return;
+        }
+        VirtioBlkRequestHandler h = handler; // written by start, which detach is serialised with
+        if (h == null) {
+            b.close(); // never started: nothing can be in flight, nothing to give up
+            return;
+        }
+        h.orphan();
+        parked = new RingPosition(parked.size(), parked.availIdx(), parked.usedIdx(), parked.lastAvailIdx(), 0);
+        fail();
+        b.close();
+    }
+
+    /**
+     * Attaches a detached queue to a context (DESIGN §6, step 2): makes the kick notifier and
+     * the interrupt BH there, gives the handler the backend's view for that context and, if
+     * the queue is running, sets the notifier once, so the handler looks at the ring from the
+     * last available index it took (kicks that came while detached are served by this). A
+     * failed queue stays failed until the device is reset.
+     *
+     * <p>Thread-safety: any thread, not concurrently with {@link #detach}, {@link #start} or
+     * {@link #quiesce}; never blocks.
+     *
+     * @param context the new context, open
+     * @throws IllegalStateException if the queue is not detached, or the context is closed
+     */
+    public void attach(AioContext context) {
+        Objects.requireNonNull(context, "context");
+        if (binding.state != CLOSED) {
+            throw new IllegalStateException("queue " + index + " is not detached");
+        }
+        Binding fresh = new Binding(context); // fully built before anyone can see it
+        VirtioBlkRequestHandler h = handler;
+        if (h != null) {
+            h.backend(backend.forContext(context));
+        }
+        binding = fresh; // publishes all of the above to the new home thread (see the field)
+        if (running) {
+            fresh.kick.set();
+        }
+    }
+
+    /** Only a binding's home thread: may the handler pop? */
+    private boolean serving(Binding b) {
+        return running && b.state == SERVING; // the state pairs with the write in detach
+    }
+
+    /**
+     * The kick handler of binding {@code b}: the classic drain loop of {@link SplitVirtqueue}'s
+     * Javadoc, as one deferred-interrupt section.
+     *
+     * <p>Thread-safety: only the home thread of {@code b}.
+     */
+    private void onKick(Binding b) {
+        b.kick.testAndClear();
+        // The volatile read of binding pairs with its write in attach (see the field).
+        if (binding != b || !serving(b)) {
+            return; // stopped, draining, or kicked before DRIVER_OK: leave the ring alone
         }
         int ended;
         deferral = IN_HANDLER;
         try {
-            serve();
+            serve(b);
         } finally {
             // Even if the handler throws: a section left open would swallow every later
             // interrupt of an asynchronous backend.
@@ -296,24 +597,24 @@ public final class BlkQueue {
     }
 
     /** Only the home thread, inside the deferral section: drain until the ring stays empty. */
-    private void serve() {
+    private void serve(Binding b) {
         SplitVirtqueue q = vq;
         boolean again;
         do {
             q.enableGuestNotifications(false);
-            if (!drain(q)) {
+            if (!drain(q, b)) {
                 return;
             }
             again = q.enableGuestNotifications(true);
-        } while (again && running && !q.isBroken());
+        } while (again && serving(b) && !q.isBroken());
         if (q.isBroken()) {
             fail();
         }
     }
 
     /** Pops and handles until the ring is empty; false if a request was malformed or we stopped. */
-    private boolean drain(SplitVirtqueue q) {
-        for (VirtqueueElement e; running && (e = q.pop()) != null; ) {
+    private boolean drain(SplitVirtqueue q, Binding b) {
+        for (VirtqueueElement e; serving(b) && (e = q.pop()) != null; ) {
             counters.request();
             int result = handler.handle(e);
             counters.inFlight(handler.inFlight());
@@ -322,12 +623,14 @@ public final class BlkQueue {
                 return false;
             }
         }
-        return running;
+        return serving(b);
     }
 
     /**
      * Only the home thread, from the handler right after a push: publish now, interrupt at the
-     * end of the kick handler if it is running, else from the BH.
+     * end of the kick handler if it is running, else from the BH. The binding is the one of
+     * this thread: completions come in the context that submitted them, which stays bound
+     * until they are all in.
      */
     private void onPushed() {
         vq.publish();
@@ -343,7 +646,7 @@ public final class BlkQueue {
         }
     }
 
-    /** Only the home thread: the interrupt decision, from the BH or the kick handler's end. */
+    /** Only the home thread: the interrupt decision, from the BH, the kick handler's end, or a detach. */
     private void sendInterrupt() {
         SplitVirtqueue q = vq;
         if (q == null || !running) {
@@ -357,7 +660,7 @@ public final class BlkQueue {
         }
     }
 
-    /** Only the home thread: stop this queue and tell the device, which raises NEEDS_RESET. */
+    /** The home thread (or a detach giving up): stop this queue and tell the device, which raises NEEDS_RESET. */
     private void fail() {
         running = false;
         failed = true;
@@ -365,12 +668,15 @@ public final class BlkQueue {
     }
 
     /**
-     * Releases the notifier and the BH. The queue must be quiesced first.
+     * Releases the notifier and the BH, if the queue is attached. The queue must be quiesced first.
      *
      * <p>Thread-safety: the device's configuration thread; never blocks.
      */
     void close() {
         running = false;
-        binding.close();
+        Binding b = binding;
+        if (b.state != CLOSED) {
+            b.close();
+        }
     }
 }

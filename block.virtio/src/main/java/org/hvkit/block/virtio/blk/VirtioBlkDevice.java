@@ -1,6 +1,7 @@
 package org.hvkit.block.virtio.blk;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +18,9 @@ import org.hvkit.block.virtio.transport.VirtioTransport;
  * A multi-queue virtio-blk device: device status, configuration space, offered features, a
  * backend and one {@link BlkQueue} per request queue, each served by an {@link AioContext}.
  * Queue {@code i} runs in {@code contexts.get(i % contexts.size())}, QEMU's round-robin
- * {@code iothread-vq-mapping}.
+ * {@code iothread-vq-mapping}. The mapping is kept by context name, so a context can be
+ * swapped for a successor of the same name while the guest runs ({@link #detachContext},
+ * {@link #attachContext}; DESIGN §6): the queues keep their rings and their requests.
  *
  * <p>Rules:
  * <ul>
@@ -66,6 +69,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
     private final int maxQueueSize;
     private final DeviceStatus status;
     private final BlkQueue[] queues;
+    /** The name of the context each queue is mapped to, by queue index. */
+    private final String[] queueContextNames;
     /** Guarded by this. The rings the driver placed, per queue; null if not set up. */
     private final RingLayout[] layouts;
     /** Guarded by this. */
@@ -89,10 +94,30 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
      * @param backend the storage, its capacity equal to the configuration's
      * @param serial the serial returned by GET_ID
      * @param maxQueueSize the largest queue size the driver may choose, a power of two
-     * @param contexts the contexts serving the queues, applied round-robin; not empty
+     * @param contexts the contexts serving the queues, applied round-robin; not empty; each
+     *     is known to {@link #detachContext} by its {@link AioContext#name()}
      */
     public VirtioBlkDevice(GuestMemory memory, VirtioBlkConfig config, BlockBackend backend, String serial,
             int maxQueueSize, List<AioContext> contexts) {
+        this(memory, config, backend, serial, maxQueueSize, names(contexts), contexts);
+    }
+
+    /**
+     * Creates a device in the reset state whose mapping names the contexts explicitly, as the
+     * configuration's {@code iothread.vq.mapping} does (the service property
+     * {@code aio.context.name}).
+     *
+     * @param memory the guest RAM the rings and buffers are in
+     * @param config the configuration space; {@code numQueues} queues are made
+     * @param backend the storage, its capacity equal to the configuration's
+     * @param serial the serial returned by GET_ID
+     * @param maxQueueSize the largest queue size the driver may choose, a power of two
+     * @param names the context names, as long as {@code contexts}: queue {@code i} is mapped to
+     *     {@code names.get(i % names.size())}
+     * @param contexts the contexts serving the queues, applied round-robin; not empty
+     */
+    public VirtioBlkDevice(GuestMemory memory, VirtioBlkConfig config, BlockBackend backend, String serial,
+            int maxQueueSize, List<String> names, List<AioContext> contexts) {
         this.memory = Objects.requireNonNull(memory, "memory");
         this.config = Objects.requireNonNull(config, "config");
         this.backend = Objects.requireNonNull(backend, "backend");
@@ -103,13 +128,26 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         if (contexts.isEmpty()) {
             throw new IllegalArgumentException("at least one context is needed");
         }
+        if (names.size() != contexts.size()) {
+            throw new IllegalArgumentException("one name per context is needed");
+        }
         this.status = new DeviceStatus(VirtioBlkFeatures.offered(config, backend.isReadOnly()));
         this.queues = new BlkQueue[config.numQueues()];
         this.layouts = new RingLayout[queues.length];
+        this.queueContextNames = new String[queues.length];
         for (int i = 0; i < queues.length; i++) {
+            queueContextNames[i] = Objects.requireNonNull(names.get(i % names.size()), "name");
             queues[i] = new BlkQueue(i, Objects.requireNonNull(contexts.get(i % contexts.size()), "context"),
-                    this::queueFailed);
+                    backend, this::queueFailed);
         }
+    }
+
+    private static List<String> names(List<AioContext> contexts) {
+        List<String> names = new ArrayList<>(Objects.requireNonNull(contexts, "contexts").size());
+        for (AioContext c : contexts) {
+            names.add(Objects.requireNonNull(c, "context").name());
+        }
+        return names;
     }
 
     /** {@inheritDoc} Thread-safety: any thread; never blocks (the offer never changes). */
@@ -164,8 +202,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
                 continue; // the driver did not set this queue up: it stays stopped
             }
             SplitVirtqueue vq = new SplitVirtqueue(memory, layouts[i], features);
-            BlockBackend queueBackend = backend.forContext(queues[i].context());
-            VirtioBlkRequestHandler handler = new VirtioBlkRequestHandler(memory, vq, queueBackend, config, serial,
+            // The queue gives the handler the backend's view for the context serving it.
+            VirtioBlkRequestHandler handler = new VirtioBlkRequestHandler(memory, vq, backend, config, serial,
                     queues[i].pushedHook());
             queues[i].start(vq, handler, sink);
         }
@@ -281,6 +319,60 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
      */
     public BlkQueue queue(int index) {
         return queues[Objects.checkIndex(index, queues.length)];
+    }
+
+    /**
+     * Hot swap, step 1 (DESIGN §6): detaches every queue mapped to the context named
+     * {@code contextName} ({@link BlkQueue#detach}). Requests in flight complete in that
+     * context; requests the guest adds meanwhile wait in the rings. A queue whose requests do
+     * not complete within {@code timeout} gives them up and fails (NEEDS_RESET); the other
+     * queues are not disturbed. Queues already detached, and a closed device, are left alone.
+     *
+     * <p>Thread-safety: any thread but that context's home thread, while the context is still
+     * open and polled; serialised with the other configuration operations, so a reset waits
+     * for a swap and the other way round. Blocks about {@code timeout} per queue at most.
+     *
+     * @param contextName the name the queues are mapped by
+     * @param timeout the longest wait for one queue's requests in flight
+     * @return the number of queues detached
+     */
+    public synchronized int detachContext(String contextName, Duration timeout) {
+        Objects.requireNonNull(contextName, "contextName");
+        Objects.requireNonNull(timeout, "timeout");
+        int detached = 0;
+        for (int i = 0; i < queues.length && !closed; i++) {
+            if (queueContextNames[i].equals(contextName) && queues[i].attachment() == BlkQueue.Attachment.ATTACHED) {
+                queues[i].detach(timeout);
+                detached++;
+            }
+        }
+        return detached;
+    }
+
+    /**
+     * Hot swap, step 2 (DESIGN §6): attaches every detached queue mapped to the name
+     * {@code contextName} to {@code context}, its successor ({@link BlkQueue#attach}); running
+     * queues resume where they stopped and serve the kicks that came meanwhile. A closed device
+     * is left alone.
+     *
+     * <p>Thread-safety: any thread; serialised with the other configuration operations; never
+     * blocks on a context.
+     *
+     * @param contextName the name the queues are mapped by
+     * @param context the new context of that name, open
+     * @return the number of queues attached
+     */
+    public synchronized int attachContext(String contextName, AioContext context) {
+        Objects.requireNonNull(contextName, "contextName");
+        Objects.requireNonNull(context, "context");
+        int attached = 0;
+        for (int i = 0; i < queues.length && !closed; i++) {
+            if (queueContextNames[i].equals(contextName) && queues[i].attachment() == BlkQueue.Attachment.DETACHED) {
+                queues[i].attach(context);
+                attached++;
+            }
+        }
+        return attached;
     }
 
     /**

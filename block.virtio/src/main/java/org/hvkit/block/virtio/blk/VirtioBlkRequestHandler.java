@@ -49,7 +49,8 @@ public final class VirtioBlkRequestHandler {
 
     private final GuestMemory memory;
     private final SplitVirtqueue queue;
-    private final BlockBackend backend;
+    /** Replaced by {@link #backend(BlockBackend)} while no home thread runs the handler. */
+    private BlockBackend backend;
     private final VirtioBlkConfig config;
     private final long totalSectors;
     private final byte[] id = new byte[VirtioBlkProtocol.ID_BYTES];
@@ -61,6 +62,12 @@ public final class VirtioBlkRequestHandler {
     private int freeCount;
     private int inFlight;
     private boolean deviceError;
+    /**
+     * Set once by {@link #orphan()}; read by {@link #finish} on every completion. Volatile:
+     * the queue may orphan from a thread other than the home thread when that thread does not
+     * answer (see {@link BlkQueue#detach}); pairs with the read in finish.
+     */
+    private volatile boolean orphaned;
 
     /**
      * Creates the handler for one queue.
@@ -253,6 +260,10 @@ public final class VirtioBlkRequestHandler {
 
     /** Called by a request when its last backend completion arrives. */
     void finish(BlkRequest r, int status) {
+        if (orphaned) {
+            release(r); // the queue gave up on this request: write nothing to the rings
+            return;
+        }
         long used = VirtioBlkProtocol.STATUS_SIZE + (status == S_OK ? r.dataWritten : 0);
         try {
             memory.writeByte(r.statusAddress, (byte) status);
@@ -280,6 +291,42 @@ public final class VirtioBlkRequestHandler {
             free = Arrays.copyOf(free, free.length * 2);
         }
         free[freeCount++] = r;
+    }
+
+    /**
+     * Replaces the backend, as a hot swap gives the handler the view for its new context
+     * ({@link BlockBackend#forContext}).
+     *
+     * <p>Thread-safety: only while no thread runs the handler (its queue is detached from
+     * every context); the queue publishes the change to the next home thread.
+     *
+     * @param view the same storage as before, seen from the new context
+     * @throws IllegalArgumentException if its capacity differs from the configuration's
+     */
+    public void backend(BlockBackend view) {
+        Objects.requireNonNull(view, "view");
+        if (config.capacitySectors() << SECTOR_SHIFT != view.capacity()) {
+            throw new IllegalArgumentException("the view's capacity differs from the configuration's");
+        }
+        this.backend = view;
+    }
+
+    /**
+     * Gives up on the requests in flight: their completions, whenever they come, are dropped
+     * without writing a status byte or pushing to the used ring, so they cannot race a reset
+     * that reuses the rings. A backend may still write read data into the request's buffers.
+     * The queue is in NEEDS_RESET when it does this. Irreversible: a reset makes a new handler.
+     *
+     * <p>Thread-safety: the home thread, or any thread when that thread does not answer
+     * (then a completion already past the check in {@code finish} still pushes).
+     */
+    public void orphan() {
+        orphaned = true; // pairs with the read in finish
+    }
+
+    /** True after {@link #orphan()}. Thread-safety: any thread. */
+    public boolean isOrphaned() {
+        return orphaned;
     }
 
     /** Requests submitted to the backend and not yet completed. */

@@ -17,10 +17,13 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 /**
- * Keeps one configured device running while the contexts its mapping names exist: it builds
- * the device and registers its {@link VirtioDevice} service once every one of them is there,
- * and takes both down when one of them goes. The backend is opened at the first start and
- * kept until {@link #close()}, so a RAM disk keeps its contents while its device is rebuilt.
+ * Keeps one configured device running across context swaps: it builds the device and
+ * registers its {@link VirtioDevice} service once every context its mapping names is there.
+ * When a mapped context goes, the queues it served are detached from it (their requests in
+ * flight drain there, bounded by the configured {@code drain.timeout.ms}) and wait; when a context of that name
+ * comes again they are attached to it and resume (DESIGN §6). The device and its service stay
+ * throughout, so the guest keeps its state. The backend is opened at the first start and kept
+ * until {@link #close()}.
  * The guest memory starts empty: the guest that attaches (the in-process driver model, or a
  * vhost-user front-end) brings its own.
  *
@@ -28,8 +31,9 @@ import org.osgi.framework.ServiceRegistration;
  * named services, whichever order they come in"; the annotation declares it for resolvers.
  *
  * <p>Thread-safety: every method may be called from any thread and is serialised by this
- * object's lock; stopping a device waits for its contexts (bounded by the device's reset
- * timeout), so none of them may be called from a device context thread.
+ * object's lock; detaching queues and stopping a device wait for contexts (bounded by
+ * {@code drain.timeout.ms} per queue and the device's reset timeout), so none of them may be
+ * called from a device context thread.
  */
 @ServiceCapability(VirtioDevice.class)
 final class BlkDeviceHost implements AutoCloseable {
@@ -52,22 +56,41 @@ final class BlkDeviceHost implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** A context service appeared: start the device if it was the last one missing. */
+    /**
+     * A context service appeared: start the device if it was the last one missing, or attach
+     * the queues mapped to its name if the device runs (they wait for it, or, if a context of
+     * that name is still there, they are moved from it).
+     */
     synchronized void contextAdded(String name, AioContext context) {
-        contexts.put(name, context);
-        if (!closed && running == null && missingContexts().isEmpty()) {
-            start();
+        AioContext previous = contexts.put(name, context);
+        if (closed) {
+            return;
+        }
+        if (running == null) {
+            if (missingContexts().isEmpty()) {
+                start();
+            }
+        } else if (settings.mapping().contains(name)) {
+            if (previous != null && previous != context) {
+                // The successor came before its predecessor went: move the queues now, while
+                // the predecessor is still registered, so still open and polled.
+                running.device().detachContext(name, settings.drainTimeout());
+            }
+            running.device().attachContext(name, context);
         }
     }
 
-    /** A context service is going away (still open): stop the device if it uses it. */
+    /**
+     * A context service is going away (still open and polled): detach the queues mapped to it,
+     * which drain there first; the device stays registered.
+     */
     synchronized void contextRemoved(String name, AioContext context) {
         if (contexts.get(name) != context) {
             return;
         }
         contexts.remove(name);
         if (running != null && settings.mapping().contains(name)) {
-            stop();
+            running.device().detachContext(name, settings.drainTimeout());
         }
     }
 
@@ -98,7 +121,7 @@ final class BlkDeviceHost implements AutoCloseable {
         VirtioBlkConfig config = VirtioBlkConfig.defaults(settings.capacity(), settings.numQueues(),
                 settings.queueSize());
         VirtioBlkDevice device = new VirtioBlkDevice(GuestMemory.of(List.of()), config, backend, settings.serial(),
-                settings.queueSize(), queueContexts);
+                settings.queueSize(), settings.mapping(), queueContexts);
         running = new BlkDeviceService(settings, device);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(VirtioDevice.ID, settings.id());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +27,7 @@ import org.hvkit.block.virtio.backend.RamBackend;
  * @param serial the GET_ID serial, at most 20 bytes
  */
 record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backend, Path path, long capacity,
-        boolean readOnly, List<String> mapping, String serial) {
+        boolean readOnly, List<String> mapping, String serial, Duration drainTimeout) {
 
     static final int MAX_QUEUES = 1024;
     static final int MIN_QUEUE_SIZE = 4;
@@ -34,6 +35,7 @@ record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backe
     /** QEMU's null-co default size. */
     static final long NULL_DEFAULT_CAPACITY = 1L << 30;
     static final int MAX_SERIAL_BYTES = 20;
+    static final int MAX_DRAIN_TIMEOUT_MS = 600_000;
 
     /**
      * Checks a configuration. Reads the image file's attributes (not its contents).
@@ -86,8 +88,10 @@ record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backe
         String serial = explicitSerial ? c.serial().trim() : id;
         require(!explicitSerial || serial.getBytes(StandardCharsets.UTF_8).length <= MAX_SERIAL_BYTES,
                 "serial must be at most " + MAX_SERIAL_BYTES + " bytes, got '" + serial + "'");
+        require(c.drain_timeout_ms() >= 1 && c.drain_timeout_ms() <= MAX_DRAIN_TIMEOUT_MS,
+                "drain.timeout.ms must be 1 to " + MAX_DRAIN_TIMEOUT_MS + ", got " + c.drain_timeout_ms());
         return new DeviceSettings(id, c.num_queues(), c.queue_size(), backend, path, size, c.read_only(),
-                mapping(c.iothread_vq_mapping()), serial);
+                mapping(c.iothread_vq_mapping()), serial, Duration.ofMillis(c.drain_timeout_ms()));
     }
 
     private static Path imagePath(String text, boolean readOnly) {

@@ -27,7 +27,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * and leaves nothing behind: the id must be new, the sizes valid, the image file present and
  * fitting, and every IOThread in the mapping known, that is running or configured (an
  * IOThread configured but not yet started is waited for). The device itself runs in a
- * {@link BlkDeviceHost} while those contexts exist. A configuration change re-creates the
+ * {@link BlkDeviceHost}, which starts it once those contexts exist and moves its queues
+ * across a context's replacement (hot swap). A configuration change re-creates the
  * component, as for IOThreads.
  *
  * <p>Thread-safety: DS serialises activation and deactivation; the context bind and unbind

@@ -52,6 +52,12 @@ import org.osgi.service.metatype.annotations.Option;
             required = false)
     String[] iothread_vq_mapping() default {};
 
+    @AttributeDefinition(name = "Drain timeout (ms)",
+            description = "How long a queue whose IOThread goes away waits for its requests in flight, 1 to"
+                    + " 600000 ms; requests still in flight then are given up and the device needs a reset.",
+            min = "1", max = "600000")
+    int drain_timeout_ms() default 5000;
+
     @AttributeDefinition(name = "Serial", description = "What GET_ID returns, at most 20 bytes; empty: the id.",
             required = false)
     String serial() default "";

@@ -26,6 +26,8 @@ final class DeviceFixture implements AutoCloseable {
     static final long FEATURES = VirtioBlkFeatures.bit(VirtioBlkFeatures.VERSION_1);
     static final int BLOCK = 512;
 
+    static final AioContextFactory FACTORY = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow();
+
     final GuestMemory memory = GuestMemory.allocate(RAM_BASE, RAM_SIZE);
     final List<AioContext> contexts = new ArrayList<>();
     final RecordingSink sink = new RecordingSink();
@@ -39,10 +41,14 @@ final class DeviceFixture implements AutoCloseable {
     }
 
     DeviceFixture(int queues, int contextCount, BlockBackend backend, long features) {
+        this(queues, contextCount, backend, features, "sliced");
+    }
+
+    /** With contexts of the named scheduler ({@code sliced} or {@code linear}). */
+    DeviceFixture(int queues, int contextCount, BlockBackend backend, long features, String scheduler) {
         this.features = features;
-        AioContextFactory factory = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow();
         for (int i = 0; i < contextCount; i++) {
-            contexts.add(factory.create("test" + i));
+            contexts.add(FACTORY.create("test" + i, scheduler));
         }
         VirtioBlkConfig config = VirtioBlkConfig.defaults(backend.capacity(), queues, QUEUE_SIZE);
         device = new VirtioBlkDevice(memory, config, backend, "hvkit-test", QUEUE_SIZE, contexts);

@@ -11,6 +11,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.hvkit.block.virtio.backend.RamBackend;
@@ -113,6 +114,27 @@ class DeviceSettingsTest {
     @ValueSource(ints = {4, 32768})
     void shouldAcceptAQueueSizeAtEitherEnd(int queueSize) {
         assertThat(settings("queue_size", queueSize, "capacity", "1M").queueSize()).isEqualTo(queueSize);
+    }
+
+    // --- drain.timeout.ms
+
+    @Test
+    void shouldDrainForFiveSecondsByDefault() {
+        assertThat(settings("capacity", "1M").drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 250, 600_000})
+    void shouldAcceptADrainTimeoutFromOneMillisecondToTenMinutes(int millis) {
+        assertThat(settings("drain_timeout_ms", millis, "capacity", "1M").drainTimeout())
+                .isEqualTo(Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1, 600_001})
+    void shouldRejectADrainTimeoutOutsideOneMillisecondToTenMinutes(int millis) {
+        assertRejected(config("drain_timeout_ms", millis, "capacity", "1M"),
+                "drain.timeout.ms must be 1 to 600000, got " + millis);
     }
 
     // --- backend and capacity
