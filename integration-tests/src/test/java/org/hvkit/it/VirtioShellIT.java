@@ -83,7 +83,7 @@ public class VirtioShellIT {
         String devices = gogo.run("virtio:devices");
 
         String row = devices.lines().filter(line -> line.startsWith(DEVICE + " ")).findFirst().orElse("");
-        assertEquals(devices, List.of(DEVICE, "virtio-blk", "0", "64M", "ram", "no", "2", "0", "0", "0"),
+        assertEquals(devices, List.of(DEVICE, "virtio-blk", "0", "64M", "ram", "no", "2", "0", "0", "0", "0"),
                 List.of(row.trim().split("\\s+")));
         assertTrue(devices, devices.startsWith("ID "));
         String json = gogo.run("virtio:devices --json");

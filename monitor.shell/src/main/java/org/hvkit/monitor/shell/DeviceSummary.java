@@ -6,7 +6,8 @@ import org.hvkit.block.virtio.api.QueueState;
 
 /**
  * One row of {@code virtio:devices}, and its {@code --json} shape: the device's identity, its
- * status byte with the bits named, and how many of its queues run, failed or did not answer.
+ * status byte with the bits named, and how many of its queues run, failed, wait for their
+ * IOThread to come back (detached) or did not answer.
  * A device whose snapshot could not be taken has {@code error} set and zeros elsewhere.
  *
  * <p>Thread-safety: immutable; any thread.
@@ -23,23 +24,26 @@ import org.hvkit.block.virtio.api.QueueState;
  * @param queues the number of queues
  * @param running queues serving requests
  * @param failed queues stopped on a guest error
+ * @param detached queues whose IOThread went away, waiting for one of that name
  * @param busy queues whose context did not answer in time
  * @param error why the snapshot failed, or null
  */
 record DeviceSummary(String id, String type, int status, String statusNames, boolean needsReset, long features,
-        long capacityBytes, String backend, boolean readOnly, int queues, int running, int failed, int busy,
+        long capacityBytes, String backend, boolean readOnly, int queues, int running, int failed, int detached,
+        int busy,
         String error) {
 
     /** The summary of a snapshot. */
     static DeviceSummary of(DeviceSnapshot s) {
         return new DeviceSummary(s.id(), s.type(), s.status(), StatusNames.of(s.status()), s.needsReset(),
                 s.features(), s.capacityBytes(), s.backend(), s.readOnly(), s.queues().size(),
-                count(s, QueueState.RUNNING), count(s, QueueState.FAILED), count(s, QueueState.BUSY), null);
+                count(s, QueueState.RUNNING), count(s, QueueState.FAILED), count(s, QueueState.DETACHED),
+                count(s, QueueState.BUSY), null);
     }
 
     /** The row of a device whose snapshot failed. */
     static DeviceSummary failed(String id, String type, RuntimeException e) {
-        return new DeviceSummary(id, type, 0, "-", false, 0, 0, "-", false, 0, 0, 0, 0,
+        return new DeviceSummary(id, type, 0, "-", false, 0, 0, "-", false, 0, 0, 0, 0, 0,
                 e.getClass().getSimpleName() + ": " + e.getMessage());
     }
 

@@ -19,13 +19,13 @@ final class DevicesTable {
             return String.format("no virtio devices%n");
         }
         Table table = new Table().left("ID").left("TYPE").left("STATUS").right("CAPACITY").left("BACKEND")
-                .left("RO").right("QUEUES").right("RUNNING").right("FAILED").right("BUSY");
+                .left("RO").right("QUEUES").right("RUNNING").right("FAILED").right("DETACHED").right("BUSY");
         for (DeviceSummary d : devices) {
             if (d.error() != null) {
-                table.row(d.id(), d.type(), "(" + d.error() + ")", null, null, null, null, null, null, null);
+                table.row(d.id(), d.type(), "(" + d.error() + ")", null, null, null, null, null, null, null, null);
             } else {
                 table.row(d.id(), d.type(), d.statusNames(), Capacity.human(d.capacityBytes()), d.backend(),
-                        d.readOnly() ? "yes" : "no", d.queues(), d.running(), d.failed(), d.busy());
+                        d.readOnly() ? "yes" : "no", d.queues(), d.running(), d.failed(), d.detached(), d.busy());
             }
         }
         return table.render();

@@ -23,15 +23,16 @@ class DevicesTableTest {
     void shouldShowStatusBitsHumanCapacityAndQueueCounts() {
         DeviceSnapshot snapshot = new DeviceSnapshot("vblk0", "virtio-blk", 15 | 64, 1L << 32, 256L << 20, "ram",
                 false, List.of(queue(0, "iothread0", QueueState.RUNNING), queue(1, "iothread0", QueueState.FAILED),
-                        queue(2, "iothread0", QueueState.BUSY), queue(3, "iothread0", QueueState.RUNNING)));
+                        queue(2, "iothread0", QueueState.BUSY), queue(3, "iothread0", QueueState.RUNNING),
+                        queue(4, "iothread1", QueueState.DETACHED)));
 
         List<String> lines = DevicesTable.render(List.of(DeviceSummary.of(snapshot))).lines().toList();
 
         assertThat(lines).hasSize(2);
         assertThat(lines.get(0).split("\\s+")).containsExactly("ID", "TYPE", "STATUS", "CAPACITY", "BACKEND", "RO",
-                "QUEUES", "RUNNING", "FAILED", "BUSY");
+                "QUEUES", "RUNNING", "FAILED", "DETACHED", "BUSY");
         assertThat(lines.get(1).split("\\s+")).containsExactly("vblk0", "virtio-blk",
-                "ACK|DRIVER|FEATURES_OK|DRIVER_OK|NEEDS_RESET", "256M", "ram", "no", "4", "2", "1", "1");
+                "ACK|DRIVER|FEATURES_OK|DRIVER_OK|NEEDS_RESET", "256M", "ram", "no", "5", "2", "1", "1", "1");
     }
 
     @Test
