@@ -1,5 +1,6 @@
 package org.hvkit.block.virtio.blk;
 
+import org.hvkit.block.virtio.backend.ForwardingBackend;
 import org.hvkit.aio.AioContext;
 import org.hvkit.block.virtio.backend.BlockCompletion;
 import org.hvkit.block.virtio.backend.IoVector;
@@ -9,7 +10,7 @@ import org.hvkit.block.virtio.memory.GuestMemory;
  * A RAM backend that completes reads in a later poll of a context, as an asynchronous
  * backend would; reads stay pending while {@link #hold} is set.
  */
-final class DeferredBackend extends RamBackendWrapper {
+final class DeferredBackend extends ForwardingBackend {
 
     private AioContext context;
     volatile boolean hold;

@@ -1,5 +1,6 @@
 package org.hvkit.block.virtio.blk;
 
+import org.hvkit.block.virtio.backend.ForwardingBackend;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,7 +19,7 @@ import org.hvkit.block.virtio.memory.GuestMemory;
  * <p>Thread-safety: reads from any context thread that set {@link #HOME} first; the gate and
  * the sector set from the test's threads.
  */
-final class GatedBackend extends RamBackendWrapper {
+final class GatedBackend extends ForwardingBackend {
 
     /** The context of the calling loop thread: completions go back there. */
     static final ThreadLocal<AioContext> HOME = new ThreadLocal<>();

@@ -1,5 +1,6 @@
 package org.hvkit.block.virtio.blk;
 
+import org.hvkit.block.virtio.backend.ForwardingBackend;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import org.hvkit.block.virtio.backend.BlockCompletion;
@@ -13,7 +14,7 @@ import org.hvkit.block.virtio.memory.GuestMemory;
  * <p>Thread-safety: only for a fixture whose contexts are all polled by the test thread, the
  * home thread of every queue, which also calls {@link #release()}.
  */
-final class ParkingBackend extends RamBackendWrapper {
+final class ParkingBackend extends ForwardingBackend {
 
     private final Queue<Runnable> parked = new ArrayDeque<>();
     boolean park;

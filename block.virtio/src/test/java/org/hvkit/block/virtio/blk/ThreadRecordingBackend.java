@@ -1,5 +1,6 @@
 package org.hvkit.block.virtio.blk;
 
+import org.hvkit.block.virtio.backend.ForwardingBackend;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hvkit.block.virtio.backend.BlockCompletion;
@@ -7,7 +8,7 @@ import org.hvkit.block.virtio.backend.IoVector;
 import org.hvkit.block.virtio.memory.GuestMemory;
 
 /** A RAM backend that remembers which thread read each sector. */
-final class ThreadRecordingBackend extends RamBackendWrapper {
+final class ThreadRecordingBackend extends ForwardingBackend {
 
     final Map<Long, Thread> readers = new ConcurrentHashMap<>();
 

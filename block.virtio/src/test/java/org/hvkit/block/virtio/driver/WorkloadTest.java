@@ -13,6 +13,7 @@ import org.hvkit.aio.AioContext;
 import org.hvkit.block.virtio.backend.BlockBackend;
 import org.hvkit.block.virtio.backend.BlockCompletion;
 import org.hvkit.block.virtio.backend.FileBackend;
+import org.hvkit.block.virtio.backend.ForwardingBackend;
 import org.hvkit.block.virtio.backend.IoVector;
 import org.hvkit.block.virtio.backend.NullBackend;
 import org.hvkit.block.virtio.backend.RamBackend;

@@ -1,17 +1,16 @@
-package org.hvkit.block.virtio.driver;
+package org.hvkit.block.virtio.backend;
 
-import org.hvkit.block.virtio.backend.BlockBackend;
-import org.hvkit.block.virtio.backend.BlockCompletion;
-import org.hvkit.block.virtio.backend.IoVector;
-import org.hvkit.block.virtio.backend.RamBackend;
 import org.hvkit.block.virtio.memory.GuestMemory;
 
-/** A writable RAM backend forwarding everything; subclasses change reads or writes. */
-class ForwardingBackend implements BlockBackend {
+/**
+ * A writable RAM backend forwarding everything, for tests of every package: a subclass
+ * overrides the operation it observes, delays or breaks.
+ */
+public class ForwardingBackend implements BlockBackend {
 
-    final RamBackend ram;
+    protected final RamBackend ram;
 
-    ForwardingBackend(long capacity) {
+    protected ForwardingBackend(long capacity) {
         this.ram = new RamBackend(capacity, false);
     }
 
