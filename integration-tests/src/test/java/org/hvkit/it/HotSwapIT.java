@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.jar.JarFile;
 
 import javax.inject.Inject;
 
@@ -44,7 +42,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
@@ -129,8 +126,8 @@ public class HotSwapIT {
     public void shouldCompleteEveryRequestExactlyOnceAcrossSwapsOfBothKinds() throws Exception {
         VirtioDevice vblk = Services.await(device, DEVICE);
         assertEquals(List.of("it-hs0", "it-hs1", "it-hs0", "it-hs1"), queueContexts(vblk.snapshot(SNAPSHOT_TIMEOUT)));
-        Bundle impl = implBundle();
-        Path original = jarOf(IMPL, HvkitSystem.bundlesOfLevel(1));
+        Bundle impl = Bundles.installed(context, IMPL);
+        Path original = Bundles.jarOf(IMPL, HvkitSystem.bundlesOfLevel(1));
         Path variant = Path.of(Objects.requireNonNull(System.getProperty("hvkit.it.aio.impl.variant"),
                 "hvkit.it.aio.impl.variant is not set: run the integration tests through Maven (failsafe sets it)"));
 
@@ -174,7 +171,7 @@ public class HotSwapIT {
             throw new AssertionError("swap " + swaps + " failed after " + log.size() + " good swaps, last progress "
                     + lastProgress.get() + ": " + e, e);
         } finally {
-            if (!impl.getVersion().toString().equals(versionOf(original))) {
+            if (!impl.getVersion().toString().equals(Bundles.versionOf(original).toString())) {
                 swapBuild(impl, original); // leave the original build for the other classes
             }
         }
@@ -237,7 +234,7 @@ public class HotSwapIT {
         try (InputStream in = Files.newInputStream(jar)) {
             impl.update(in);
         }
-        assertEquals(versionOf(jar), impl.getVersion().toString());
+        assertEquals(Bundles.versionOf(jar).toString(), impl.getVersion().toString());
         for (String name : contexts.keySet()) {
             awaitReplacement(name, old.get(name));
         }
@@ -346,34 +343,5 @@ public class HotSwapIT {
             out.append("\n  at ").append(element);
         }
         return out.toString();
-    }
-
-    private Bundle implBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if (IMPL.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError(IMPL + " is not installed");
-    }
-
-    /** The jar among {@code jars} whose Bundle-SymbolicName is {@code symbolicName}. */
-    private static Path jarOf(String symbolicName, List<Path> jars) throws IOException {
-        for (Path jar : jars) {
-            try (JarFile file = new JarFile(jar.toFile())) {
-                String bsn = file.getManifest().getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-                if (bsn != null && bsn.split(";")[0].trim().equals(symbolicName)) {
-                    return jar;
-                }
-            }
-        }
-        throw new AssertionError("no jar of " + symbolicName + " in " + jars);
-    }
-
-    private static String versionOf(Path jar) throws IOException {
-        try (JarFile file = new JarFile(jar.toFile())) {
-            return org.osgi.framework.Version.parseVersion(
-                    file.getManifest().getMainAttributes().getValue(Constants.BUNDLE_VERSION)).toString();
-        }
     }
 }

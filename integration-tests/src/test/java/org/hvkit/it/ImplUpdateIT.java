@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.jar.JarFile;
 
 import javax.inject.Inject;
 
@@ -91,13 +89,13 @@ public class ImplUpdateIT {
 
     @Test
     public void shouldSwapTheDefaultSchedulerThroughUpdateAndBack() throws Exception {
-        Bundle impl = implBundle();
-        Path original = jarOf(IMPL, HvkitSystem.bundlesOfLevel(1));
+        Bundle impl = Bundles.installed(context, IMPL);
+        Path original = Bundles.jarOf(IMPL, HvkitSystem.bundlesOfLevel(1));
         Path variant = Path.of(Objects.requireNonNull(System.getProperty("hvkit.it.aio.impl.variant"),
                 "hvkit.it.aio.impl.variant is not set: run the integration tests through Maven (failsafe sets it)"));
         assertTrue("the variant must sort higher than the build it replaces",
-                versionOf(variant).compareTo(versionOf(original)) > 0);
-        assertBuild(impl, versionOf(original), "sliced");
+                Bundles.versionOf(variant).compareTo(Bundles.versionOf(original)) > 0);
+        assertBuild(impl, Bundles.versionOf(original), "sliced");
 
         // Gogo's own update command. At the prompt an operator types the bundle's id, which
         // gogo.jline's converter turns into the Bundle; this system leaves gogo.jline out (it
@@ -105,7 +103,7 @@ public class ImplUpdateIT {
         // LauncherIT types the operator's very line into bin/hvkit.
         String out = swap(() -> new Gogo(commandProcessor).run(
                 "update ($.context bundle " + impl.getBundleId() + ") " + variant.toUri()));
-        assertBuild(impl, versionOf(variant), "linear");
+        assertBuild(impl, Bundles.versionOf(variant), "linear");
         assertFalse(out, out.contains("Unable"));
 
         swap(() -> {
@@ -114,7 +112,7 @@ public class ImplUpdateIT {
             }
             return "";
         });
-        assertBuild(impl, versionOf(original), "sliced");
+        assertBuild(impl, Bundles.versionOf(original), "sliced");
     }
 
     /**
@@ -197,34 +195,6 @@ public class ImplUpdateIT {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(thread -> thread.isAlive() && thread.getName().equals(name))
                 .count();
-    }
-
-    private Bundle implBundle() {
-        for (Bundle bundle : context.getBundles()) {
-            if (IMPL.equals(bundle.getSymbolicName())) {
-                return bundle;
-            }
-        }
-        throw new AssertionError(IMPL + " is not installed");
-    }
-
-    /** The jar among {@code jars} whose Bundle-SymbolicName is {@code symbolicName}. */
-    private static Path jarOf(String symbolicName, List<Path> jars) throws IOException {
-        for (Path jar : jars) {
-            try (JarFile file = new JarFile(jar.toFile())) {
-                String bsn = file.getManifest().getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
-                if (bsn != null && bsn.split(";")[0].trim().equals(symbolicName)) {
-                    return jar;
-                }
-            }
-        }
-        throw new AssertionError("no jar of " + symbolicName + " in " + jars);
-    }
-
-    private static Version versionOf(Path jar) throws IOException {
-        try (JarFile file = new JarFile(jar.toFile())) {
-            return Version.parseVersion(file.getManifest().getMainAttributes().getValue(Constants.BUNDLE_VERSION));
-        }
     }
 
     @FunctionalInterface
