@@ -9,8 +9,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +42,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamReactorStrategy(PerClass.class)
 public class AioInspectIT {
 
-    private static final String IOTHREAD_PID = "org.hvkit.aio.iothread";
     private static final String CTX = "inspect0";
 
     @Inject
@@ -67,13 +64,7 @@ public class AioInspectIT {
 
     @Before
     public void configureIoThread() throws Exception {
-        // Idempotent: the framework, and so this configuration, lives for the whole class.
-        var configuration = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, CTX, "?");
-        if (configuration.getProperties() == null) {
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put("name", CTX);
-            configuration.update(properties);
-        }
+        Configurations.ensureIoThread(configurationAdmin, CTX);
         tracker = Services.track(context, AioContext.class, "(aio.context.name=" + CTX + ")");
         ctx = Services.await(tracker, CTX);
         gogo = new Gogo(commandProcessor);

@@ -8,8 +8,6 @@ import static org.junit.Assert.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,7 +36,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamReactorStrategy(PerClass.class)
 public class AioSteerIT {
 
-    private static final String IOTHREAD_PID = "org.hvkit.aio.iothread";
     /** An IOThread made through ConfigurationAdmin, as FileInstall makes iothread0. */
     private static final String BASE = "it-base";
 
@@ -61,13 +58,7 @@ public class AioSteerIT {
     @Before
     public void configureBaseIoThread() throws Exception {
         gogo = new Gogo(commandProcessor);
-        // Idempotent: the framework, and so this configuration, lives for the whole class.
-        var configuration = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, BASE, "?");
-        if (configuration.getProperties() == null) {
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put("name", BASE);
-            configuration.update(properties);
-        }
+        Configurations.ensureIoThread(configurationAdmin, BASE);
         ServiceTracker<AioContext, AioContext> base =
                 Services.track(context, AioContext.class, "(aio.context.name=" + BASE + ")");
         try {

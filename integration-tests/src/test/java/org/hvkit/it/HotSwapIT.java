@@ -57,7 +57,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamReactorStrategy(PerClass.class)
 public class HotSwapIT {
 
-    private static final String IOTHREAD_PID = "org.hvkit.aio.iothread";
     private static final String DEVICE_PID = "org.hvkit.block.virtio.blk";
     private static final String IMPL = "org.hvkit.aio.impl";
     private static final String DEVICE = "it-hs";
@@ -97,7 +96,7 @@ public class HotSwapIT {
         for (String name : IOTHREADS) {
             contexts.put(name, Services.track(context, AioContext.class, "(aio.context.name=" + name + ")"));
             schedulers.put(name, "sliced");
-            configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, name, "?")
+            configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, name, "?")
                     .update(Dictionaries.of("name", name, "scheduler", "sliced"));
         }
         contexts.put(AioContext.MAIN,
@@ -218,7 +217,7 @@ public class HotSwapIT {
     /** A configuration change of {@code name}'s scheduler: the context is re-created with it. */
     private void swapScheduler(String name, String scheduler) throws Exception {
         ServiceReference<AioContext> old = awaitReference(name);
-        configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, name, "?")
+        configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, name, "?")
                 .update(Dictionaries.of("name", name, "scheduler", scheduler));
         awaitReplacement(name, old);
         schedulers.put(name, scheduler);

@@ -9,9 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Dictionary;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -47,7 +45,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamReactorStrategy(PerClass.class)
 public class ImplUpdateIT {
 
-    private static final String IOTHREAD_PID = "org.hvkit.aio.iothread";
     private static final String IMPL = "org.hvkit.aio.impl";
     /** An IOThread whose configuration names no scheduler: it follows the bundle's default. */
     private static final String SWAPPED = "it-swap";
@@ -71,12 +68,7 @@ public class ImplUpdateIT {
 
     @Before
     public void configureIoThreadWithoutScheduler() throws Exception {
-        var configuration = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, SWAPPED, "?");
-        if (configuration.getProperties() == null) {
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put("name", SWAPPED);
-            configuration.update(properties);
-        }
+        Configurations.ensureIoThread(configurationAdmin, SWAPPED);
         swapped = Services.track(context, AioContext.class, "(aio.context.name=" + SWAPPED + ")");
         main = Services.track(context, AioContext.class, "(aio.context.name=" + AioContext.MAIN + ")");
     }

@@ -33,7 +33,6 @@ import org.osgi.util.tracker.ServiceTracker;
 @ExamReactorStrategy(PerClass.class)
 public class IoThreadIT {
 
-    private static final String FACTORY_PID = "org.hvkit.aio.iothread";
 
     @Inject
     private BundleContext context;
@@ -53,11 +52,7 @@ public class IoThreadIT {
 
     @Before
     public void configureIothread0() throws Exception {
-        // Idempotent: the framework, and so this configuration, lives for the whole class.
-        var configuration = configurationAdmin.getFactoryConfiguration(FACTORY_PID, "iothread0", "?");
-        if (configuration.getProperties() == null) {
-            configuration.update(Dictionaries.of("name", "iothread0"));
-        }
+        Configurations.ensureIoThread(configurationAdmin, "iothread0");
         iothread0 = Services.track(context, AioContext.class, "(aio.context.name=iothread0)");
     }
 
@@ -120,7 +115,7 @@ public class IoThreadIT {
 
     @Test
     public void shouldAddAndRemoveAContextWithItsConfiguration() throws Exception {
-        var configuration = configurationAdmin.getFactoryConfiguration(FACTORY_PID, "it-extra", "?");
+        var configuration = configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, "it-extra", "?");
         Dictionary<String, Object> properties = Dictionaries.of("name", "it-extra");
         properties.put("scheduler", "linear");
         ServiceTracker<AioContext, AioContext> extra =

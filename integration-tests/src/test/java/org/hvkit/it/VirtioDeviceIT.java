@@ -43,7 +43,6 @@ import org.osgi.util.tracker.ServiceTracker;
 public class VirtioDeviceIT {
 
     private static final String DEVICE_PID = "org.hvkit.block.virtio.blk";
-    private static final String IOTHREAD_PID = "org.hvkit.aio.iothread";
     private static final String COMPONENT = "org.hvkit.block.virtio.component.VirtioBlkComponent";
     private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(2);
 
@@ -63,12 +62,8 @@ public class VirtioDeviceIT {
 
     @Before
     public void configureIothreads() throws Exception {
-        // Idempotent: the framework, and so these configurations, live for the whole class.
         for (String name : List.of("iothread0", "iothread1")) {
-            var configuration = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, name, "?");
-            if (configuration.getProperties() == null) {
-                configuration.update(Dictionaries.of("name", name));
-            }
+            Configurations.ensureIoThread(configurationAdmin, name);
         }
     }
 
@@ -139,7 +134,7 @@ public class VirtioDeviceIT {
 
     @Test
     public void shouldKeepTheDeviceAcrossItsIoThreadGoingAndComingBack() throws Exception {
-        var iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
+        var iothread = configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, "it-late", "?");
         iothread.update(Dictionaries.of("name", "it-late"));
         var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-follow", "?");
         Dictionary<String, Object> properties = Dictionaries.of("id", "it-follow");
@@ -153,7 +148,7 @@ public class VirtioDeviceIT {
 
             iothread.delete();
             awaitQueueState(vblk, QueueState.DETACHED, "it-follow detached from it-late");
-            iothread = configurationAdmin.getFactoryConfiguration(IOTHREAD_PID, "it-late", "?");
+            iothread = configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, "it-late", "?");
             iothread.update(Dictionaries.of("name", "it-late"));
             QueueSnapshot back = awaitQueueState(vblk, QueueState.STOPPED, "it-follow back on it-late");
 

@@ -54,11 +54,7 @@ public class VirtioShellIT {
     @Before
     public void configureTheDevice() throws Exception {
         gogo = new Gogo(commandProcessor);
-        // Idempotent: the framework, and so these configurations, live for the whole class.
-        var iothread = configurationAdmin.getFactoryConfiguration("org.hvkit.aio.iothread", IOTHREAD, "?");
-        if (iothread.getProperties() == null) {
-            iothread.update(Dictionaries.of("name", IOTHREAD));
-        }
+        Configurations.ensureIoThread(configurationAdmin, IOTHREAD);
         var device = configurationAdmin.getFactoryConfiguration("org.hvkit.block.virtio.blk", DEVICE, "?");
         if (device.getProperties() == null) {
             Dictionary<String, Object> properties = Dictionaries.of("id", DEVICE);
