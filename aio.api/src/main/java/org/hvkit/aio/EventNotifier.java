@@ -13,7 +13,11 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface EventNotifier {
 
-    /** Sets the flag and wakes the context ({@code event_notifier_set}). */
+    /**
+     * Sets the flag and wakes the context ({@code event_notifier_set}). Never throws: after
+     * {@link #close()}, or once the context is closed, it only sets the flag, so a producer
+     * racing a close (a device kick racing a hot swap, say) needs no check of its own.
+     */
     void set();
 
     /**

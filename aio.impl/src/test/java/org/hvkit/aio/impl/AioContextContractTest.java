@@ -1185,6 +1185,21 @@ abstract class AioContextContractTest {
         assertThatThrownBy(() -> ctx.newEventNotifier("late", new Runs())).isInstanceOf(IllegalStateException.class);
     }
 
+    @Test
+    void shouldTolerateSetAfterNotifierOrContextClose() {
+        NotifierProbe closedFirst = NotifierProbe.clearing(ctx, "closed-first");
+        NotifierProbe open = NotifierProbe.clearing(ctx, "open");
+        closedFirst.notifier.close();
+
+        closedFirst.notifier.set();
+        ctx.close();
+        open.notifier.set();
+
+        assertThat(ctx.poll(false)).isFalse();
+        assertThat(closedFirst.runs).isZero();
+        assertThat(open.runs).isZero();
+    }
+
     /**
      * An IOThread's close (DESIGN §2): a BH still scheduled when the loop is told to stop
      * runs once, in the IOThread, then the thread ends and later schedules are refused.
