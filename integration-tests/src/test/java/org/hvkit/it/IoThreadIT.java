@@ -23,9 +23,13 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 /** IOThreads are factory configurations; each one is an AioContext service (DESIGN §3). */
@@ -42,6 +46,9 @@ public class IoThreadIT {
 
     @Inject
     private CommandProcessor commandProcessor;
+
+    @Inject
+    private ServiceComponentRuntime scr;
 
     private ServiceTracker<AioContext, AioContext> iothread0;
 
@@ -133,5 +140,82 @@ public class IoThreadIT {
         } finally {
             extra.close();
         }
+    }
+
+    /**
+     * A changed configuration brings a successor context (the old one is closed once the new
+     * one is registered); a changed configuration that is invalid leaves the running one as it
+     * was, as QEMU refuses a bad property on a running IOThread.
+     */
+    @Test
+    public void shouldReplaceTheContextOnAChangeAndKeepItOnAnInvalidChange() throws Exception {
+        var configuration = configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, "it-change", "?");
+        ServiceTracker<AioContext, AioContext> tracker =
+                Services.track(context, AioContext.class, "(aio.context.name=it-change)");
+        try {
+            configuration.update(Dictionaries.of("name", "it-change", "scheduler", "sliced"));
+            AioContext first = Services.await(tracker, "it-change");
+            ServiceReference<AioContext> firstReference = tracker.getServiceReference();
+
+            configuration.update(Dictionaries.of("name", "it-change", "scheduler", "linear"));
+            ServiceReference<AioContext> second = awaitOtherThan(tracker, firstReference);
+            assertEquals("linear", second.getProperty("aio.scheduler"));
+            assertEquals("linear", tracker.getService().schedulerName());
+            awaitClosed(first);
+
+            configuration.update(Dictionaries.of("name", "it-change", "scheduler", "fifo"));
+            awaitConfigured("it-change", "fifo");
+            assertEquals("the running context after an invalid change", second, tracker.getServiceReference());
+            assertEquals("linear", tracker.getService().schedulerName());
+
+            Services.awaitUnregistered(context, second, "it-change", configuration::delete);
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private static ServiceReference<AioContext> awaitOtherThan(ServiceTracker<AioContext, AioContext> tracker,
+            ServiceReference<AioContext> old) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Services.TIMEOUT_MS);
+        ServiceReference<AioContext> current = tracker.getServiceReference();
+        while ((current == null || current.equals(old)) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            current = tracker.getServiceReference();
+        }
+        assertTrue("no successor within " + Services.TIMEOUT_MS + " ms", current != null && !current.equals(old));
+        return current;
+    }
+
+    /** Waits until {@code context} refuses new BHs, that is, it is closed. */
+    private static void awaitClosed(AioContext context) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Services.TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            try {
+                context.newBottomHalf("it-probe", () -> { }).delete();
+            } catch (IllegalStateException closed) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("the replaced context is still open after " + Services.TIMEOUT_MS + " ms");
+    }
+
+    /** Waits until SCR has handed the IOThread component the configuration with this scheduler. */
+    private void awaitConfigured(String name, String scheduler) throws InterruptedException {
+        Bundle impl = Bundles.installed(context, "org.hvkit.aio.impl");
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Services.TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            ComponentDescriptionDTO description =
+                    scr.getComponentDescriptionDTO(impl, "org.hvkit.aio.impl.IoThreadComponent");
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
+                if (name.equals(c.properties.get("name")) && scheduler.equals(c.properties.get("scheduler"))) {
+                    assertEquals("component state", ComponentConfigurationDTO.ACTIVE, c.state);
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(name + " was not given scheduler " + scheduler + " within " + Services.TIMEOUT_MS
+                + " ms");
     }
 }

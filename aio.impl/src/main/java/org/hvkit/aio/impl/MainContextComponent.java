@@ -20,9 +20,9 @@ public final class MainContextComponent {
 
     @Activate
     public MainContextComponent(BundleContext bundleContext) {
-        service = ContextService.start(bundleContext, AioContext.MAIN,
-                Schedulers.defaultOf(bundleContext.getBundle()),
-                new AdaptivePolling(0, 0, 0), 0);
+        // The main loop does not poll adaptively: it is mostly idle, and waits for work.
+        service = ContextService.start(bundleContext, new IoThreadSettings(AioContext.MAIN,
+                Schedulers.defaultOf(bundleContext.getBundle()), 0, 0, 0, 0));
     }
 
     @Deactivate
