@@ -145,6 +145,10 @@ public class HotSwapIT {
         long swapStart = System.nanoTime();
         int swaps = 0;
         boolean toVariant = true;
+        // Wall time of each kind of swap as the test sees it, from the request to the last
+        // context back: it bounds the stall that swap can cause.
+        long longestConfigSwap = 0;
+        long longestUpdateSwap = 0;
         try {
             for (; swaps < SWAPS; swaps++) {
                 if (workload.isDone()) {
@@ -152,15 +156,18 @@ public class HotSwapIT {
                             + " swaps, before the next (lengthen RUNTIME if it ended well): " + outcome(workload));
                 }
                 String what;
+                long start = System.nanoTime();
                 if (swaps % 2 == 0) {
                     String name = IOTHREADS.get((swaps / 2) % IOTHREADS.size());
                     String next = "sliced".equals(schedulers.get(name)) ? "linear" : "sliced";
                     what = "swap " + swaps + ": " + name + " scheduler -> " + next;
                     swapScheduler(name, next);
+                    longestConfigSwap = Math.max(longestConfigSwap, System.nanoTime() - start);
                 } else {
                     Path jar = toVariant ? variant : original;
                     what = "swap " + swaps + ": update " + IMPL + " -> " + jar.getFileName();
                     swapBuild(impl, jar);
+                    longestUpdateSwap = Math.max(longestUpdateSwap, System.nanoTime() - start);
                     toVariant = !toVariant;
                 }
                 log.add(what);
@@ -191,9 +198,12 @@ public class HotSwapIT {
         DeviceSnapshot after = vblk.snapshot(SNAPSHOT_TIMEOUT);
         long requests = requests(after) - requestsBefore;
         String figures = String.format(
-                "swaps=%d in %d ms, reads=%d writes=%d requests taken=%d mismatches=%d errors=%d"
+                "swaps=%d in %d ms (longest: configuration %d ms, update %d ms), reads=%d writes=%d"
+                        + " requests taken=%d mismatches=%d errors=%d"
                         + " latency p50=%dus p99=%dus p99.9=%dus max=%dus",
-                swaps, swapMillis, result.reads(), result.writes(), requests, result.mismatches(), result.errors(),
+                swaps, swapMillis, TimeUnit.NANOSECONDS.toMillis(longestConfigSwap),
+                TimeUnit.NANOSECONDS.toMillis(longestUpdateSwap), result.reads(), result.writes(), requests,
+                result.mismatches(), result.errors(),
                 result.latencyP50Nanos() / 1000, result.latencyP99Nanos() / 1000,
                 result.latencyP999Nanos() / 1000, result.latencyMaxNanos() / 1000);
         System.out.println("HotSwapIT: " + figures);
