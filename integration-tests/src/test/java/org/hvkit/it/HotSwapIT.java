@@ -130,7 +130,7 @@ public class HotSwapIT {
         Path variant = Path.of(Objects.requireNonNull(System.getProperty("hvkit.it.aio.impl.variant"),
                 "hvkit.it.aio.impl.variant is not set: run the integration tests through Maven (failsafe sets it)"));
 
-        long ioThreadsBefore = ioThreads();
+        long ioThreadsBefore = IoThreads.count();
         long requestsBefore = requests(vblk.snapshot(SNAPSHOT_TIMEOUT));
 
         AtomicReference<WorkloadResult> lastProgress = new AtomicReference<>();
@@ -221,7 +221,7 @@ public class HotSwapIT {
             assertEquals("queue " + q.index() + " in flight: " + q, 0, q.inFlight());
         }
         assertTrue("longest guest-visible stall: " + figures, result.latencyMaxNanos() < STALL_BOUND_NANOS);
-        awaitIoThreads(ioThreadsBefore);
+        IoThreads.awaitCount(ioThreadsBefore);
     }
 
     /** A configuration change of {@code name}'s scheduler: the context is re-created with it. */
@@ -295,32 +295,6 @@ public class HotSwapIT {
         }
         assertTrue("the workload did no I/O within " + Services.TIMEOUT_MS + " ms",
                 progress.get() != null && progress.get().ios() > 0);
-    }
-
-    /** Waits until the threads named "IO ..." are as many as {@code expected}. */
-    private static void awaitIoThreads(long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Services.TIMEOUT_MS);
-        long count = ioThreads();
-        while (count != expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            count = ioThreads();
-        }
-        assertEquals("live IO threads after the swaps: " + ioThreadNames(), expected, count);
-    }
-
-    private static long ioThreads() {
-        return ioThreadNames().size();
-    }
-
-    private static List<String> ioThreadNames() {
-        List<String> names = new ArrayList<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            if (thread.isAlive() && thread.getName().startsWith("IO ")) {
-                names.add(thread.getName());
-            }
-        }
-        names.sort(null);
-        return names;
     }
 
     private static String outcome(FutureTask<WorkloadResult> workload) {
