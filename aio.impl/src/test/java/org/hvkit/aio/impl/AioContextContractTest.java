@@ -26,6 +26,7 @@ import org.hvkit.aio.AioTimer;
 import org.hvkit.aio.BottomHalf;
 import org.hvkit.aio.ChannelRegistration;
 import org.hvkit.aio.ClockType;
+import org.hvkit.aio.EventNotifier;
 import org.hvkit.aio.ContextBusyException;
 import org.hvkit.aio.VirtualClock;
 import org.hvkit.aio.impl.Probes.BhLoop;
@@ -399,6 +400,30 @@ abstract class AioContextContractTest {
         bh.delete();
 
         assertThat(ctx.poll(false)).isFalse();
+    }
+
+    @Test
+    void shouldTolerateReleasingTimersNotifiersAndChannelsTwice() throws Exception {
+        ctx.virtualClock().stop();
+        AioTimer timer = ctx.newTimer(ClockType.VIRTUAL, "t", new Runs());
+        timer.modRelativeNanos(MS);
+        EventNotifier notifier = ctx.newEventNotifier("e", new Runs());
+        notifier.set();
+        try (PipeProbe pipe = new PipeProbe()) {
+            ChannelRegistration registration = ctx.registerChannel(pipe.source(), SelectionKey.OP_READ, pipe);
+            pipe.write();
+
+            timer.delete();
+            timer.delete();
+            notifier.close();
+            notifier.close();
+            registration.close();
+            registration.close();
+
+            ctx.virtualClock().step(2 * MS);
+            assertThat(ctx.poll(false)).isFalse();
+            assertThat(pipe.runs).isZero();
+        }
     }
 
     @Test

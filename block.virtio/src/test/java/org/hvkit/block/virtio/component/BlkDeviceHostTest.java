@@ -86,6 +86,18 @@ class BlkDeviceHostTest {
     }
 
     @Test
+    void shouldStopTheDeviceOnceWhenClosedTwice() {
+        host.contextAdded("io0", loop("io0").context);
+        host.contextAdded("io1", loop("io1").context);
+
+        host.close();
+        host.close();
+
+        assertThat(host.service()).isNull();
+        assertThat(unregistered.get()).isEqualTo(1);
+    }
+
+    @Test
     void shouldKeepTheDeviceRegisteredAndDetachTheQueuesOfAContextThatGoes() {
         Loop io0 = loop("io0");
         host.contextAdded("io0", io0.context);
