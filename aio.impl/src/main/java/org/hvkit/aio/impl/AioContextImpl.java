@@ -301,9 +301,7 @@ public final class AioContextImpl implements AioContext {
     @Override
     public EventNotifier newEventNotifier(String name, Runnable handler) {
         checkOpen();
-        EventNotifierImpl notifier = new EventNotifierImpl(name, handler, notifiers, this);
-        notifiers.add(notifier);
-        return notifier;
+        return new EventNotifierImpl(name, handler, notifiers, this);
     }
 
     @Override

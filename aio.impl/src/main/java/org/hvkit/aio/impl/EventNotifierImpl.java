@@ -9,16 +9,19 @@ import org.hvkit.aio.EventNotifier;
  * A level-triggered flag like an eventfd: set from anywhere, handled in the home thread.
  *
  * <p>Thread-safety: {@link #set()}, {@link #testAndClear()} and {@link #close()} from any
- * thread, lock-free except close's registry update; {@link #runIfSet()} only in the home
- * thread.
+ * thread, lock-free; {@link #runIfSet()}, {@link #dequeued()} and {@link #requeueIfStillSet()}
+ * only in the home thread.
  */
 final class EventNotifierImpl implements EventNotifier {
 
     private static final VarHandle SET;
+    private static final VarHandle QUEUED;
 
     static {
         try {
-            SET = MethodHandles.lookup().findVarHandle(EventNotifierImpl.class, "set", boolean.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SET = lookup.findVarHandle(EventNotifierImpl.class, "set", boolean.class);
+            QUEUED = lookup.findVarHandle(EventNotifierImpl.class, "queued", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -32,6 +35,11 @@ final class EventNotifierImpl implements EventNotifier {
 
     @SuppressWarnings("unused")
     private volatile boolean set;
+    /** On the registry's ready list (or about to be): only the thread that sets it pushes. */
+    @SuppressWarnings("unused")
+    private volatile boolean queued;
+    /** The registry's link; see {@link NotifierRegistry} for who writes and reads it. */
+    EventNotifierImpl next;
 
     EventNotifierImpl(String name, Runnable handler, NotifierRegistry registry, AioContextImpl context) {
         this.name = Objects.requireNonNull(name, "name");
@@ -43,9 +51,28 @@ final class EventNotifierImpl implements EventNotifier {
     @Override
     public void set() {
         // The exchange publishes the setter's writes to the handler, which reads the flag
-        // with testAndClear's exchange. Only the first set needs to wake the loop.
+        // with testAndClear's exchange. Only the first set queues it and wakes the loop.
         if (!(boolean) SET.getAndSet(this, true) && !closed) {
+            enqueue();
             context.notifyLoop();
+        }
+    }
+
+    private void enqueue() {
+        if (QUEUED.compareAndSet(this, false, true)) {
+            registry.push(this);
+        }
+    }
+
+    /** The loop took this notifier off the ready list. Home thread. */
+    void dequeued() {
+        QUEUED.setVolatile(this, false);
+    }
+
+    /** Level-triggered: a handler that did not clear the flag runs again next poll. Home thread. */
+    void requeueIfStillSet() {
+        if (isSet()) {
+            enqueue();
         }
     }
 
@@ -73,10 +100,8 @@ final class EventNotifierImpl implements EventNotifier {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            registry.remove(this);
-        }
+        // A closed notifier still on the ready list is skipped there and not queued again.
+        closed = true;
     }
 
     @Override

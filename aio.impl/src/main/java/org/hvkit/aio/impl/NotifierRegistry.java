@@ -1,67 +1,107 @@
 package org.hvkit.aio.impl;
 
-import java.util.Arrays;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
- * The event notifiers of one context, as a copy-on-write array so that the loop walks
- * them without a lock or an iterator.
+ * The set event notifiers of one context, as a lock-free list of ready ones: a notifier
+ * is pushed when it becomes set, and the loop visits only those, never the idle ones (as
+ * an epoll set reports only the eventfds that fired). A context with thousands of queues
+ * therefore pays per kick, not per queue.
  *
- * <p>Thread-safety: {@link #add} and {@link #remove} from any thread under this object's
- * monitor (rare); {@link #runSet()} and {@link #anySet()} in the home thread, lock-free.
+ * <p>A notifier is on the list at most once, guarded by its {@code queued} flag; its
+ * {@code next} link is written by the pusher before the publishing CAS and read by the loop
+ * after the exchange that takes the list. Level-triggered, as an eventfd: a handler that
+ * leaves its notifier set is run again in the next poll.
+ *
+ * <p>Thread-safety: {@link #push} from any thread, lock-free; {@link #runSet()} in the home
+ * thread; {@link #anySet()} and {@link #clear()} from any thread.
  */
 final class NotifierRegistry {
 
-    private static final EventNotifierImpl[] NONE = new EventNotifierImpl[0];
+    private static final VarHandle HEAD;
 
-    /** Replaced whole under the monitor; read with a volatile load by the loop. */
-    private volatile EventNotifierImpl[] notifiers = NONE;
-
-    synchronized void add(EventNotifierImpl notifier) {
-        EventNotifierImpl[] grown = Arrays.copyOf(notifiers, notifiers.length + 1);
-        grown[grown.length - 1] = notifier;
-        notifiers = grown;
-    }
-
-    synchronized void remove(EventNotifierImpl notifier) {
-        EventNotifierImpl[] current = notifiers;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i] == notifier) {
-                EventNotifierImpl[] shrunk = new EventNotifierImpl[current.length - 1];
-                System.arraycopy(current, 0, shrunk, 0, i);
-                System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
-                notifiers = current.length == 1 ? NONE : shrunk;
-                return;
-            }
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(NotifierRegistry.class, "head", EventNotifierImpl.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
+    /** The ready notifiers, newest first (a Treiber stack); taken whole by the loop. */
+    @SuppressWarnings("unused")
+    private volatile EventNotifierImpl head;
+    private volatile boolean cleared;
+
+    /** Pushes {@code notifier}, which the caller has just marked queued. Any thread. */
+    void push(EventNotifierImpl notifier) {
+        if (cleared) {
+            return; // the context is closed: nothing will run it
+        }
+        EventNotifierImpl current;
+        do {
+            current = (EventNotifierImpl) HEAD.getVolatile(this);
+            notifier.next = current; // published by the CAS below
+        } while (!HEAD.compareAndSet(this, current, notifier));
+    }
+
     /**
-     * Runs the handler of every set notifier. Home thread.
+     * Runs the handler of every notifier pushed since the last call, oldest first, if it is
+     * still set and open. Home thread.
      *
      * @return how many ran
      */
     int runSet() {
-        EventNotifierImpl[] current = notifiers;
+        EventNotifierImpl taken = (EventNotifierImpl) HEAD.getAndSet(this, null);
+        if (taken == null) {
+            return 0;
+        }
+        // Reverse the stack, so that the notifier set first runs first.
+        EventNotifierImpl oldest = null;
+        while (taken != null) {
+            EventNotifierImpl next = taken.next;
+            taken.next = oldest;
+            oldest = taken;
+            taken = next;
+        }
         int ran = 0;
-        for (EventNotifierImpl notifier : current) {
-            if (notifier.runIfSet()) {
-                ran++;
+        try {
+            while (oldest != null) {
+                EventNotifierImpl notifier = oldest;
+                oldest = notifier.next;
+                notifier.next = null;
+                // Off the list before its flag is read: a set that comes after this pushes it
+                // again, so nothing set from here on is missed (pairs with the setter's CAS).
+                notifier.dequeued();
+                try {
+                    if (notifier.runIfSet()) {
+                        ran++;
+                    }
+                } finally {
+                    notifier.requeueIfStillSet();
+                }
+            }
+        } finally {
+            // A handler threw: the ones not visited yet are still marked queued; put them
+            // back so that the next poll runs them.
+            while (oldest != null) {
+                EventNotifierImpl notifier = oldest;
+                oldest = notifier.next;
+                push(notifier);
             }
         }
         return ran;
     }
 
+    /** True if a notifier is waiting to be run. May be a moment stale. */
     boolean anySet() {
-        for (EventNotifierImpl notifier : notifiers) {
-            if (notifier.isSet()) {
-                return true;
-            }
-        }
-        return false;
+        return HEAD.getVolatile(this) != null;
     }
 
-
-    synchronized void clear() {
-        notifiers = NONE;
+    /** The context closed: drop the waiting notifiers and refuse new ones. */
+    void clear() {
+        cleared = true;
+        HEAD.setVolatile(this, null);
     }
 }
