@@ -139,8 +139,14 @@ final class SlicedScheduler implements BhScheduler {
 
     @Override
     public boolean runScheduled(LoopCounters counters) {
-        // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
-        appendSlice((BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null));
+        // An idle poll costs a read, not an exchange: a push that comes after the read is
+        // taken by the next poll, as one after the exchange would be.
+        if (INCOMING.getVolatile(this) != null) {
+            // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
+            appendSlice((BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null));
+        } else if (sliceHead == sliceTail) {
+            return false; // nothing new and no slice left by an outer poll
+        }
         return runCounted(counters);
     }
 
