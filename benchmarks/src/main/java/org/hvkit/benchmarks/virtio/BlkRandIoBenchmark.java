@@ -41,8 +41,11 @@ import org.openjdk.jmh.runner.IterationType;
  * allocates nothing). The {@link Counters} give kicks and interrupts per request, which
  * {@code ResultsTable} prints as ratios to {@code requests}. At the end of each trial it prints
  * a {@link LoopReport} (the loop thread's CPU time and waits per request) and records, as
- * {@link TrialFigures}, the p50 and p99 request latency over the measurement iterations and
- * the loop's CPU per request.
+ * {@link TrialFigures}, the p50 and p99 request latency over the measurement iterations, the
+ * loop's CPU per request, and the bytes the loop thread (the device side) and the guest thread
+ * (with JMH's own per-iteration work in it) allocated per request over the measurement
+ * iterations: JMH's {@code gc.alloc.rate.norm} counts every thread, the harness's included,
+ * which dominates at low request rates.
  *
  * <p>Thread-safety: one benchmark thread (the guest) plus the IOThread.
  */
@@ -82,6 +85,10 @@ public class BlkRandIoBenchmark {
     /** Request latency in ns, up to 10 s, 2 significant digits; reset when measurement starts. */
     private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
     private boolean measuring;
+    /** Allocation of the loop and guest threads, and requests completed, when measurement started. */
+    private long loopAllocatedAtStart;
+    private long guestAllocatedAtStart;
+    private long completedAtStart;
     /** Kicks and interrupts already added to the counters. */
     private long kicksCounted;
     private long interruptsCounted;
@@ -133,6 +140,9 @@ public class BlkRandIoBenchmark {
         if (!measuring && iteration.getType() == IterationType.MEASUREMENT) {
             measuring = true;
             latency.reset();
+            loopAllocatedAtStart = loopReport.loopAllocatedBytes();
+            guestAllocatedAtStart = loopReport.callerAllocatedBytes();
+            completedAtStart = completed;
         }
     }
 
@@ -163,6 +173,12 @@ public class BlkRandIoBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
+        // Allocation first: the loop report's snapshot below allocates in the loop thread.
+        double measured = Math.max(1, completed - completedAtStart);
+        TrialFigures.record(params, "loop.alloc.bytes.per.request",
+                (loopReport.loopAllocatedBytes() - loopAllocatedAtStart) / measured);
+        TrialFigures.record(params, "guest.alloc.bytes.per.request",
+                (loopReport.callerAllocatedBytes() - guestAllocatedAtStart) / measured);
         System.out.println();
         System.out.println(loopReport.since(completed));
         TrialFigures.record(params, "latency.p50.ns", latency.getValueAtPercentile(50));

@@ -35,6 +35,19 @@ final class LoopReport {
         this.before = context.snapshot().counters();
     }
 
+    /**
+     * Bytes the loop thread has allocated so far (HotSpot's per-thread counter): unlike JMH's
+     * gc profiler, which counts every thread of the JVM, this is the device side alone.
+     */
+    long loopAllocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(threadId);
+    }
+
+    /** Bytes the calling thread has allocated so far, JMH's own work in it included. */
+    long callerAllocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
     /** The loop thread's CPU time since construction over {@code requests} completed requests. */
     double cpuNanosPerRequest(long requests) {
         return (threads.getThreadCpuTime(threadId) - cpuBefore) / (double) Math.max(1, requests);
