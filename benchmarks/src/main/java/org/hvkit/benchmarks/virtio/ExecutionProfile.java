@@ -5,7 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -15,7 +18,7 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * A JFR recording of {@code jdk.ExecutionSample} alone, made in process, that tells which share
- * of one thread's samples had their top frame (the method running when sampled, inlined frames
+ * of some threads' samples had their top frame (the method running when sampled, inlined frames
  * included) in given classes. JFR samples only threads running Java code, so a thread asleep
  * in the selector adds no samples: the share is of the thread's CPU time in Java code.
  *
@@ -47,36 +50,42 @@ final class ExecutionProfile {
     }
 
     /**
-     * Stops the recording and counts the samples of the thread named {@code threadName}.
+     * Stops the recording and counts the samples of each thread named in {@code threadNames}.
      *
      * @param groups each a list of class names; a frame is in a group if its class is one of
      *     them or nested in one of them
+     * @return the shares of each thread, by name
      */
-    Shares stop(String threadName, List<List<String>> groups) {
+    Map<String, Shares> stop(List<String> threadNames, List<List<String>> groups) {
         recording.stop();
         Path file = null;
         try {
             file = Files.createTempFile("hvkit-profile", ".jfr");
             recording.dump(file);
-            long samples = 0;
-            long[] inGroup = new long[groups.size()];
+            Map<String, long[]> counts = new HashMap<>();
+            for (String name : threadNames) {
+                counts.put(name, new long[groups.size() + 1]); // [0]: all samples
+            }
             try (RecordingFile events = new RecordingFile(file)) {
                 while (events.hasMoreEvents()) {
                     RecordedEvent e = events.readEvent();
                     RecordedThread t = e.getThread("sampledThread");
-                    if (t == null || !threadName.equals(t.getJavaName())) {
+                    long[] c = t == null ? null : counts.get(t.getJavaName());
+                    if (c == null) {
                         continue;
                     }
-                    samples++;
+                    c[0]++;
                     String top = topClass(e.getStackTrace());
                     for (int g = 0; g < groups.size(); g++) {
                         if (top != null && inClasses(top, groups.get(g))) {
-                            inGroup[g]++;
+                            c[g + 1]++;
                         }
                     }
                 }
             }
-            return new Shares(samples, inGroup);
+            Map<String, Shares> shares = new HashMap<>();
+            counts.forEach((name, c) -> shares.put(name, new Shares(c[0], Arrays.copyOfRange(c, 1, c.length))));
+            return shares;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -2,10 +2,12 @@ package org.hvkit.benchmarks.virtio;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.impl.BenchmarkIoThread;
+import org.hvkit.benchmarks.Interleaving;
 import org.hvkit.benchmarks.TrialFigures;
 import org.hvkit.block.virtio.backend.NullBackend;
 import org.hvkit.block.virtio.blk.VirtioBlkConfig;
@@ -30,17 +32,20 @@ import org.openjdk.jmh.runner.IterationType;
  * The scenario the O(1) scheduler was made for: one IOThread serving 2 virtio-blk devices of 1
  * queue and 99 devices of 32 queues, 3,170 queues and so 3,170 interrupt BHs (and as many kick
  * notifiers), with guest load on the two single-queue devices only (4 KiB random reads on the
- * null backend, {@code iodepth} each) and the 99 others idle. The score is IOPS of the two
- * loaded devices together; sliced over linear in one run is the scheduler's gain.
+ * null backend, {@code iodepth} each) and the 99 others idle.
  *
- * <p>Over the measurement iterations a JFR recording samples the IOThread; at the end of the
- * trial the share of its samples whose top frame is in the BH scheduler's bookkeeping
- * (the schedulers, the BH and its flag operations) is recorded as {@link TrialFigures}
- * {@code bh.bookkeeping.share}, beside {@code notifier.walk.share} (the event-notifier
- * registry's walks, which grow with the number of queues whatever the scheduler) and the loop
- * thread's CPU per request.
+ * <p>The trial builds it twice, on an IOThread with the sliced scheduler and on one with the
+ * linear scheduler, and the guest drives one set at a time, switching every
+ * {@code sliceMillis} ({@link Interleaving}), so both see the same machine load. Requests in
+ * flight when the guest switches complete meanwhile and are reaped when it comes back, the
+ * same number for both sets. The teardown records, per scheduler, {@code iops.<scheduler>}
+ * over its slices, the loop thread's CPU per request, and from a JFR recording
+ * over the measurement iterations the share of each IOThread's samples whose top frame is in
+ * the BH scheduler's bookkeeping (the schedulers, the BH and its flag operations) and in the
+ * event-notifier registry's walks (which grow with the number of queues whatever the
+ * scheduler). JMH's score is the mix of both.
  *
- * <p>Thread-safety: one benchmark thread (the guest of both loaded devices) plus the IOThread.
+ * <p>Thread-safety: one benchmark thread (the guest of the loaded devices) plus the IOThreads.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -48,65 +53,95 @@ import org.openjdk.jmh.runner.IterationType;
 public class SeedScenarioBenchmark {
 
     static final int BATCH = 256;
+    static final String[] SCHEDULERS = {"sliced", "linear"};
     private static final int IDLE_DEVICES = 99;
     private static final int IDLE_DEVICE_QUEUES = 32;
-    private static final String CONTEXT = "bench-seed";
     private static final String IMPL = "org.hvkit.aio.impl.";
     /** The classes whose own time is BH bookkeeping: a frame of a BH callback is not in them. */
     static final List<String> BH_BOOKKEEPING = List.of(IMPL + "SlicedScheduler", IMPL + "LinearScheduler",
             IMPL + "BhScheduler", IMPL + "BhFlags", IMPL + "BottomHalfImpl");
     static final List<String> NOTIFIER_WALK = List.of(IMPL + "NotifierRegistry", IMPL + "EventNotifierImpl");
 
-    @Param({"sliced", "linear"})
-    String scheduler;
-
     @Param({"1", "64"})
     int iodepth;
 
-    private BenchmarkIoThread ioThread;
-    private final List<VirtioBlkDevice> idleDevices = new ArrayList<>();
-    private GuestDisk[] loaded;
-    private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
+    @Param({"100"})
+    long sliceMillis;
+
+    private final Scenario[] scenarios = new Scenario[SCHEDULERS.length];
+    private Interleaving turns;
     private ExecutionProfile profile;
-    private LoopReport loopReport;
-    private long completed;
+
+    /** One scheduler's IOThread with its 101 devices. */
+    private final class Scenario {
+        final BenchmarkIoThread ioThread;
+        final GuestDisk[] loaded;
+        final List<VirtioBlkDevice> idle = new ArrayList<>();
+        /** Not reported: requests left in flight while the guest serves the other set wait for its return. */
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
+        LoopReport loopReport;
+
+        Scenario(String scheduler) {
+            ioThread = new BenchmarkIoThread("bench-seed-" + scheduler, scheduler, BenchmarkIoThread.DEFAULT_POLL_MAX_NS);
+            AioContext context = ioThread.context();
+            loaded = new GuestDisk[] {
+                new GuestDisk(context, 1, iodepth, false, latency, 0x5eed_0000L),
+                new GuestDisk(context, 1, iodepth, false, latency, 0x5eed_1000L),
+            };
+            // Never started by a guest: their queues' BHs and notifiers exist and are never used.
+            GuestMemory unused = GuestMemory.allocate(0x10000, 0x1000);
+            VirtioBlkConfig config = VirtioBlkConfig.defaults(GuestDisk.CAPACITY, IDLE_DEVICE_QUEUES,
+                    GuestDisk.QUEUE_SIZE);
+            for (int d = 0; d < IDLE_DEVICES; d++) {
+                idle.add(new VirtioBlkDevice(unused, config, new NullBackend(GuestDisk.CAPACITY, false),
+                        "idle" + d, GuestDisk.QUEUE_SIZE, List.of(context)));
+            }
+        }
+
+        String threadName() {
+            return "IO " + ioThread.context().name();
+        }
+
+        void close() {
+            for (GuestDisk disk : loaded) {
+                disk.close();
+            }
+            idle.forEach(VirtioBlkDevice::close);
+            ioThread.close();
+        }
+    }
 
     @Setup(Level.Trial)
     public void setUp() {
-        ioThread = new BenchmarkIoThread(CONTEXT, scheduler, BenchmarkIoThread.DEFAULT_POLL_MAX_NS);
-        AioContext context = ioThread.context();
-        loaded = new GuestDisk[] {
-            new GuestDisk(context, 1, iodepth, false, latency, 0x5eed_0000L),
-            new GuestDisk(context, 1, iodepth, false, latency, 0x5eed_1000L),
-        };
-        // Never started by a guest: their queues' BHs and notifiers exist and are never used.
-        GuestMemory unused = GuestMemory.allocate(0x10000, 0x1000);
-        VirtioBlkConfig config = VirtioBlkConfig.defaults(GuestDisk.CAPACITY, IDLE_DEVICE_QUEUES,
-                GuestDisk.QUEUE_SIZE);
-        for (int d = 0; d < IDLE_DEVICES; d++) {
-            idleDevices.add(new VirtioBlkDevice(unused, config, new NullBackend(GuestDisk.CAPACITY, false),
-                    "idle" + d, GuestDisk.QUEUE_SIZE, List.of(context)));
+        for (int i = 0; i < SCHEDULERS.length; i++) {
+            scenarios[i] = new Scenario(SCHEDULERS[i]);
         }
-        loopReport = new LoopReport(context);
+        turns = new Interleaving(TimeUnit.MILLISECONDS.toNanos(sliceMillis), SCHEDULERS);
     }
 
-    /** Starts the profile, and the latency histogram afresh, with the first measurement iteration. */
+    /** With the first measurement iteration: counts, latencies, loop reports and the profile start afresh. */
     @Setup(Level.Iteration)
-    public void startProfile(IterationParams iteration) {
+    public void startIteration(IterationParams iteration) {
         if (profile == null && iteration.getType() == IterationType.MEASUREMENT) {
-            latency.reset();
+            for (Scenario s : scenarios) {
+                s.loopReport = new LoopReport(s.ioThread.context());
+            }
             profile = new ExecutionProfile();
             profile.start();
+            turns.restart();
+        } else {
+            turns.resume();
         }
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void randread() {
+        GuestDisk[] disks = scenarios[turns.current()].loaded;
         int done = 0;
         while (done < BATCH) {
             int reaped = 0;
-            for (GuestDisk disk : loaded) {
+            for (GuestDisk disk : disks) {
                 reaped += disk.reapAndResubmit(BATCH - done - reaped);
             }
             if (reaped == 0) {
@@ -114,25 +149,41 @@ public class SeedScenarioBenchmark {
             }
             done += reaped;
         }
-        completed += BATCH;
+        if (turns.add(BATCH)) {
+            turns.next();
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        turns.pause();
     }
 
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
-        System.out.println();
-        System.out.println(loopReport.since(completed));
-        TrialFigures.record(params, "loop.cpu.ns.per.request", loopReport.cpuNanosPerRequest(completed));
-        TrialFigures.record(params, "latency.p99.ns", latency.getValueAtPercentile(99));
-        if (profile != null) {
-            ExecutionProfile.Shares shares = profile.stop("IO " + CONTEXT, List.of(BH_BOOKKEEPING, NOTIFIER_WALK));
-            TrialFigures.record(params, "iothread.samples", shares.samples());
-            TrialFigures.record(params, "bh.bookkeeping.share", shares.share(0));
-            TrialFigures.record(params, "notifier.walk.share", shares.share(1));
+        List<String> threads = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            threads.add(s.threadName());
         }
-        for (GuestDisk disk : loaded) {
-            disk.close();
+        Map<String, ExecutionProfile.Shares> shares = profile == null ? Map.of()
+                : profile.stop(threads, List.of(BH_BOOKKEEPING, NOTIFIER_WALK));
+        for (int i = 0; i < SCHEDULERS.length; i++) {
+            Scenario s = scenarios[i];
+            String suffix = "." + SCHEDULERS[i];
+            TrialFigures.record(params, "iops" + suffix, turns.rate(i));
+            if (s.loopReport != null) {
+                TrialFigures.record(params, "loop.cpu.ns.per.request" + suffix,
+                        s.loopReport.cpuNanosPerRequest(turns.ops(i)));
+            }
+            ExecutionProfile.Shares share = shares.get(s.threadName());
+            if (share != null) {
+                TrialFigures.record(params, "iothread.samples" + suffix, share.samples());
+                TrialFigures.record(params, "bh.bookkeeping.share" + suffix, share.share(0));
+                TrialFigures.record(params, "notifier.walk.share" + suffix, share.share(1));
+            }
         }
-        idleDevices.forEach(VirtioBlkDevice::close);
-        ioThread.close();
+        for (Scenario s : scenarios) {
+            s.close();
+        }
     }
 }
