@@ -29,6 +29,9 @@ final class Charts {
 
     private static final int WIDTH = 900;
     private static final int HEIGHT = 560;
+    /** Dark enough to tell apart on white: red, blue, green, purple, orange. */
+    private static final Color[] PALETTE = {new Color(0xC0392B), new Color(0x2E5AAC), new Color(0x1E8449),
+        new Color(0x7D3C98), new Color(0xD35400)};
 
     private Charts() {
     }
@@ -64,6 +67,7 @@ final class Charts {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         }
         plot.setRenderer(renderer);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
