@@ -1,6 +1,7 @@
 package org.hvkit.benchmarks.aio;
 
 import java.util.concurrent.TimeUnit;
+import org.hvkit.aio.monitor.ContextCounters;
 import org.hvkit.benchmarks.TrialFigures;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * would measure how fast a queue grows. There are four times as many tasks as the window, so a
  * task handed over again has always run (a BH still pending would merge the schedule and run
  * once for two hand-overs; the teardown checks that every hand-over ran). For the IOThreads the
- * teardown records {@code wakeups.per.schedule}: wake-up system calls over schedules in the trial.
+ * teardown records {@code wakeups.per.schedule} (wake-up system calls over schedules in the
+ * trial), and the loop's blocking waits and busy-polling hits per schedule, which tell why.
  *
  * <p>Thread-safety: one benchmark thread, the producer; the callbacks run in the loop's thread.
  */
@@ -49,7 +51,7 @@ public class CrossThreadBenchmark {
     private CrossThreadTargets.Target target;
     private int mask;
     private long handedOver;
-    private long wakeUpsBefore;
+    private ContextCounters before;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -59,7 +61,7 @@ public class CrossThreadBenchmark {
         int tasks = 4 * window;
         mask = tasks - 1;
         target = CrossThreadTargets.create(executor, tasks, ran);
-        wakeUpsBefore = target.wakeUps();
+        before = target.counters();
     }
 
     @Benchmark
@@ -76,13 +78,17 @@ public class CrossThreadBenchmark {
         while (ran.get() != handedOver && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        long wakeUps = target.wakeUps();
+        ContextCounters after = target.counters();
         target.close();
         if (ran.get() != handedOver) {
             throw new AssertionError(executor + " ran " + ran.get() + " callbacks for " + handedOver + " hand-overs");
         }
-        if (wakeUps >= 0) {
-            TrialFigures.record(params, "wakeups.per.schedule", (wakeUps - wakeUpsBefore) / (double) handedOver);
+        if (after != null) {
+            double n = handedOver;
+            TrialFigures.record(params, "wakeups.per.schedule", (after.wakeUpsSent() - before.wakeUpsSent()) / n);
+            TrialFigures.record(params, "blocking.waits.per.schedule",
+                    (after.blockingWaits() - before.blockingWaits()) / n);
+            TrialFigures.record(params, "polling.hits.per.schedule", (after.pollingHits() - before.pollingHits()) / n);
         }
     }
 }

@@ -34,8 +34,8 @@ final class CrossThreadTargets {
 
         void submit(int task);
 
-        /** Wake-up system calls the loop was caused so far, or -1 if the loop does not count them. */
-        long wakeUps();
+        /** The loop's counters (wake-ups, waits), or null if the loop keeps none. */
+        ContextCounters counters();
 
         @Override
         void close();
@@ -82,9 +82,8 @@ final class CrossThreadTargets {
         }
 
         @Override
-        public long wakeUps() {
-            ContextCounters c = ioThread.context().snapshot().counters();
-            return c.wakeUpsSent();
+        public ContextCounters counters() {
+            return ioThread.context().snapshot().counters();
         }
 
         @Override
@@ -111,8 +110,8 @@ final class CrossThreadTargets {
         }
 
         @Override
-        public long wakeUps() {
-            return -1;
+        public ContextCounters counters() {
+            return null;
         }
 
         @Override
@@ -135,8 +134,8 @@ final class CrossThreadTargets {
         }
 
         @Override
-        public long wakeUps() {
-            return -1;
+        public ContextCounters counters() {
+            return null;
         }
 
         @Override

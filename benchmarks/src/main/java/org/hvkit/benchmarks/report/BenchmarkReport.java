@@ -191,10 +191,13 @@ public final class BenchmarkReport {
                         + " the context, over the schedules of the trial. Saturation: the P3 producer. Low rate: one"
                         + " schedule after each 1 ms pause, when the loop sleeps; the latency is from `schedule()`"
                         + " to the producer seeing the callback's effect.").blank()
-                .header("scheduler", "wake-ups/schedule at saturation", "wake-ups/schedule at low rate",
+                .header("scheduler", "wake-ups/schedule at saturation", "blocking waits/schedule at saturation",
+                        "busy-polling hits/schedule at saturation", "wake-ups/schedule at low rate",
                         "wake-up latency at low rate (us)");
         for (String s : SCHEDULERS) {
             body.row(s, num(runs.figure("wakeups.per.schedule", CROSS, "executor=" + s), 4),
+                    num(runs.figure("blocking.waits.per.schedule", CROSS, "executor=" + s), 4),
+                    num(runs.figure("polling.hits.per.schedule", CROSS, "executor=" + s), 4),
                     num(runs.figure("wakeups.per.schedule", WAKE, "scheduler=" + s), 4),
                     num(runs.score(WAKE, "scheduler=" + s), 1));
         }
