@@ -18,83 +18,114 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The same-thread fast path: the home thread schedules a BH and polls it, with no other BH
- * in the context. Run with {@code -prof gc}: steady state should allocate nothing
- * ({@code gc.alloc.rate.norm} 0 B/op) for a reused BH; a oneshot makes one BH per call by
- * design ({@code aio_bh_schedule_oneshot} mallocs too). {@link #pollEmpty} is the poll's
- * own floor. {@link #timerRearmPoll} and {@link #notifierSetPoll} check the other two
- * steady-state paths of the contract: re-arming a timer and setting a notifier.
+ * The same-thread fast path: the home thread schedules a BH and polls it. Run with
+ * {@code -prof gc}: steady state should allocate nothing ({@code gc.alloc.rate.norm} 0 B/op)
+ * for a reused BH; a oneshot makes one BH per call by design ({@code aio_bh_schedule_oneshot}
+ * mallocs too). {@link #pollEmpty} is the poll's own floor. {@link #timerRearmPoll} and
+ * {@link #notifierSetPoll} check the other two steady-state paths of the contract: re-arming
+ * a timer and setting a notifier.
  *
- * <p>Thread-safety: one benchmark thread; the trial setup runs in it and makes it the
- * context's home thread.
+ * <p>Each method has a context of its own holding only what it uses: a poll visits every
+ * notifier and every armed timer list, so a timer or a notifier made for another method would
+ * be paid for by the BH methods too.
+ *
+ * <p>Thread-safety: one benchmark thread; the trial setups run in it and make it the
+ * contexts' home thread.
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SchedulePollBenchmark {
 
-    @Param({"sliced", "linear"})
-    String scheduler;
+    /** A context of this thread, with nothing in it yet. */
+    @State(Scope.Thread)
+    public static class Loop {
 
-    private AioContext ctx;
-    private BottomHalf bh;
-    private Runnable task;
-    private AioTimer timer;
-    private EventNotifier notifier;
-    private long runs;
+        @Param({"sliced", "linear"})
+        String scheduler;
 
-    @Setup(Level.Trial)
-    public void setUp() {
-        ctx = Contexts.createHere("bench-schedule-poll", scheduler);
-        bh = ctx.newBottomHalf("bench", this::run);
-        // Made once: a capturing lambda per call would measure the caller's allocation.
-        task = this::run;
-        timer = ctx.newTimer(ClockType.VIRTUAL, "bench", this::run);
-        notifier = ctx.newEventNotifier("bench", this::clearNotifier);
-        // Stopped: a virtual deadline of "now" fires in the very next poll, every time.
-        ctx.virtualClock().stop();
+        AioContext ctx;
+        long runs;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ctx = Contexts.createHere("bench-schedule-poll", scheduler);
+        }
+
+        void run() {
+            runs++;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            ctx.close();
+        }
     }
 
-    private void clearNotifier() {
-        notifier.testAndClear();
-        runs++;
+    /** One BH, and a oneshot task made once: a capturing lambda per call would measure the caller's allocation. */
+    @State(Scope.Thread)
+    public static class Bh {
+        BottomHalf bh;
+        Runnable task;
+
+        @Setup(Level.Trial)
+        public void setUp(Loop loop) {
+            bh = loop.ctx.newBottomHalf("bench", loop::run);
+            task = loop::run;
+        }
     }
 
-    private void run() {
-        runs++;
+    /** One timer on the virtual clock, stopped: a deadline of "now" fires in the very next poll, every time. */
+    @State(Scope.Thread)
+    public static class Timer {
+        AioTimer timer;
+
+        @Setup(Level.Trial)
+        public void setUp(Loop loop) {
+            timer = loop.ctx.newTimer(ClockType.VIRTUAL, "bench", loop::run);
+            loop.ctx.virtualClock().stop();
+        }
+    }
+
+    /** One event notifier whose handler clears it. */
+    @State(Scope.Thread)
+    public static class Notifier {
+        EventNotifier notifier;
+
+        @Setup(Level.Trial)
+        public void setUp(Loop loop) {
+            notifier = loop.ctx.newEventNotifier("bench", () -> {
+                notifier.testAndClear();
+                loop.run();
+            });
+        }
     }
 
     @Benchmark
-    public boolean schedulePoll() {
-        bh.schedule();
-        return ctx.poll(false);
+    public boolean schedulePoll(Loop loop, Bh s) {
+        s.bh.schedule();
+        return loop.ctx.poll(false);
     }
 
     @Benchmark
-    public boolean scheduleOneshotPoll() {
-        ctx.scheduleOneshot("oneshot", task);
-        return ctx.poll(false);
+    public boolean scheduleOneshotPoll(Loop loop, Bh s) {
+        loop.ctx.scheduleOneshot("oneshot", s.task);
+        return loop.ctx.poll(false);
     }
 
     @Benchmark
-    public boolean timerRearmPoll() {
-        timer.modNanos(ctx.clockNanos(ClockType.VIRTUAL));
-        return ctx.poll(false);
+    public boolean timerRearmPoll(Loop loop, Timer s) {
+        s.timer.modNanos(loop.ctx.clockNanos(ClockType.VIRTUAL));
+        return loop.ctx.poll(false);
     }
 
     @Benchmark
-    public boolean notifierSetPoll() {
-        notifier.set();
-        return ctx.poll(false);
+    public boolean notifierSetPoll(Loop loop, Notifier s) {
+        s.notifier.set();
+        return loop.ctx.poll(false);
     }
 
     @Benchmark
-    public boolean pollEmpty() {
-        return ctx.poll(false);
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        ctx.close();
+    public boolean pollEmpty(Loop loop) {
+        return loop.ctx.poll(false);
     }
 }

@@ -1,21 +1,27 @@
 package org.hvkit.benchmarks.virtio;
 
 import java.util.SplittableRandom;
+import org.HdrHistogram.Histogram;
 import org.hvkit.block.virtio.blk.VirtioBlkDevice;
 import org.hvkit.block.virtio.blk.VirtioBlkProtocol;
 import org.hvkit.block.virtio.driver.DriverRing;
 import org.hvkit.block.virtio.memory.GuestMemory;
 
 /**
- * The guest's side of one request queue doing 4 KiB random reads: {@code iodepth} request
- * slots, each with its own header, data buffer and status byte at fixed guest addresses and
- * its own preallocated chain arrays, so that reaping and resubmitting allocates nothing.
+ * The guest's side of one request queue doing 4 KiB random reads or writes: {@code iodepth}
+ * request slots, each with its own header, data buffer and status byte at fixed guest
+ * addresses and its own preallocated chain arrays, so that reaping and resubmitting allocates
+ * nothing.
  *
  * <p>It behaves as Linux's virtio-blk completion path with EVENT_IDX: reap every used entry,
  * then ask for an interrupt at the next one ({@code used_event = last_used_idx}) and reap
  * again if more arrived meanwhile. It polls instead of waiting for the interrupt, so the
  * device's interrupt decisions are exactly a real guest's and cost the guest nothing here.
  * After resubmitting it publishes once and kicks only if the device asked for it.
+ *
+ * <p>Latency is recorded per request into a histogram: from the clock read of the call that
+ * submitted it to the clock read of the call that reaped it (one {@code nanoTime} per call that
+ * finds completions, not two per request), so it is the guest's view, reap delay included.
  *
  * <p>Thread-safety: one guest thread, as one vCPU holding the queue lock.
  */
@@ -42,6 +48,12 @@ final class GuestQueue {
     private final long[][] chains;
     /** The slot whose chain a descriptor head carries: Linux's per-head data token. */
     private final int[] slotOfHead;
+    /** {@code readable} of {@link DriverRing#addChain}: the header, and the data for a write. */
+    private final int readable;
+    private final Histogram latency;
+    private final long maxLatency;
+    /** The clock read of the call that submitted each slot. */
+    private final long[] submittedAt;
     private long kicks;
 
     /**
@@ -53,9 +65,12 @@ final class GuestQueue {
      * @param buffers guest address of this queue's {@link #BUFFER_SPAN} bytes, 4 KiB aligned
      * @param capacity disk size in bytes
      * @param seed the seed of this queue's sector sequence
+     * @param write whether the requests are writes (T_OUT) rather than reads (T_IN)
+     * @param latency where each request's latency in nanoseconds is recorded; values beyond
+     *     its range are recorded as its highest trackable value
      */
     GuestQueue(int index, GuestMemory memory, DriverRing ring, VirtioBlkDevice device, int iodepth, long buffers,
-            long capacity, long seed) {
+            long capacity, long seed, boolean write, Histogram latency) {
         if (iodepth < 1 || iodepth > MAX_IODEPTH) {
             throw new IllegalArgumentException("iodepth must be 1 to " + MAX_IODEPTH + ": " + iodepth);
         }
@@ -68,9 +83,13 @@ final class GuestQueue {
         this.buffers = buffers;
         this.chains = new long[iodepth][];
         this.slotOfHead = new int[ring.layout().size()];
+        this.readable = write ? 2 : 1;
+        this.latency = latency;
+        this.maxLatency = latency.getHighestTrackableValue();
+        this.submittedAt = new long[iodepth];
         for (int slot = 0; slot < iodepth; slot++) {
             chains[slot] = new long[] {header(slot), buffers + DATA + (long) BLOCK * slot, status(slot)};
-            memory.writeInt(header(slot), VirtioBlkProtocol.T_IN);
+            memory.writeInt(header(slot), write ? VirtioBlkProtocol.T_OUT : VirtioBlkProtocol.T_IN);
             memory.writeInt(header(slot) + 4, 0);
         }
     }
@@ -85,8 +104,9 @@ final class GuestQueue {
 
     /** Offers every slot, publishes and kicks: the queue starts with iodepth requests in flight. */
     void fill() {
+        long now = System.nanoTime();
         for (int slot = 0; slot < chains.length; slot++) {
-            submit(slot);
+            submit(slot, now);
         }
         ring.enableInterrupts(true);
         publishAndKick();
@@ -100,6 +120,7 @@ final class GuestQueue {
      */
     int reapAndResubmit(int budget) {
         int done = 0;
+        long now = 0;
         do {
             for (int head; done < budget && (head = ring.pollUsed()) >= 0; done++) {
                 int slot = slotOfHead[head];
@@ -107,7 +128,11 @@ final class GuestQueue {
                     throw new IllegalStateException("queue " + index + " slot " + slot + ": status "
                             + memory.readByte(status(slot)));
                 }
-                submit(slot);
+                if (now == 0) {
+                    now = System.nanoTime();
+                }
+                latency.recordValue(Math.min(now - submittedAt[slot], maxLatency));
+                submit(slot, now);
             }
             // Linux's virtqueue_enable_cb: interrupt me at the next completion, and look once
             // more in case it was already there.
@@ -118,10 +143,11 @@ final class GuestQueue {
         return done;
     }
 
-    private void submit(int slot) {
+    private void submit(int slot, long now) {
+        submittedAt[slot] = now;
         memory.writeLong(header(slot) + 8, random.nextLong(blocks) * SECTORS_PER_BLOCK);
         memory.writeByte(status(slot), (byte) 0xff);
-        slotOfHead[ring.addChain(chains[slot], LENGTHS, 1)] = slot;
+        slotOfHead[ring.addChain(chains[slot], LENGTHS, readable)] = slot;
     }
 
     private void publishAndKick() {

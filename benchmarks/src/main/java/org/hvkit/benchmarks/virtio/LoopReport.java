@@ -35,12 +35,30 @@ final class LoopReport {
         this.before = context.snapshot().counters();
     }
 
+    /**
+     * Bytes the loop thread has allocated so far (HotSpot's per-thread counter): unlike JMH's
+     * gc profiler, which counts every thread of the JVM, this is the device side alone.
+     */
+    long loopAllocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(threadId);
+    }
+
+    /** Bytes the calling thread has allocated so far, JMH's own work in it included. */
+    long callerAllocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) threads).getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    /** The loop thread's CPU time since construction over {@code requests} completed requests. */
+    double cpuNanosPerRequest(long requests) {
+        return (threads.getThreadCpuTime(threadId) - cpuBefore) / (double) Math.max(1, requests);
+    }
+
     /** One line about the time since construction, for {@code requests} completed requests. */
     String since(long requests) {
         ContextSnapshot now = context.snapshot();
         ContextCounters c = now.counters();
         double n = Math.max(1, requests);
-        double cpuPerRequest = (threads.getThreadCpuTime(threadId) - cpuBefore) / n;
+        double cpuPerRequest = cpuNanosPerRequest(requests);
         return String.format("Loop thread over %d requests: CPU %.0f ns/request (at most %.2fM requests/s with a core"
                 + " of its own); per request: %.4f blocking waits, %.4f wake-up syscalls, %.4f polling hits,"
                 + " %.4f polls; poll window now %d ns of %d",

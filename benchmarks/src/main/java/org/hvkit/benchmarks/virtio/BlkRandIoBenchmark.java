@@ -1,19 +1,12 @@
 package org.hvkit.benchmarks.virtio;
 
-import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.AioContextFactory;
 import org.hvkit.aio.impl.BenchmarkIoThread;
-import org.hvkit.block.virtio.backend.NullBackend;
-import org.hvkit.block.virtio.blk.DeviceStatus;
-import org.hvkit.block.virtio.blk.VirtioBlkConfig;
-import org.hvkit.block.virtio.blk.VirtioBlkDevice;
-import org.hvkit.block.virtio.blk.VirtioBlkFeatures;
-import org.hvkit.block.virtio.driver.DriverRing;
-import org.hvkit.block.virtio.memory.GuestMemory;
-import org.hvkit.block.virtio.queue.RingLayout;
+import org.hvkit.benchmarks.TrialFigures;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,12 +19,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
- * fio's {@code rw=randread bs=4k} against a multi-queue virtio-blk device on the null
- * backend, every queue served by one IOThread (a real {@link BenchmarkIoThread} polling in its
- * own thread), the benchmark thread acting as the guest: it keeps {@code iodepth} requests in
- * flight on each queue, reaps completions, resubmits with a new random sector and kicks only
+ * fio's {@code rw=randread|randwrite bs=4k} against a multi-queue virtio-blk device on the
+ * null backend, every queue served by one IOThread (a real {@link BenchmarkIoThread} polling in
+ * its own thread), the benchmark thread acting as the guest: it keeps {@code iodepth} requests
+ * in flight on each queue, reaps completions, resubmits with a new random sector and kicks only
  * when the device asks (see {@link GuestQueue}).
  *
  * <p>With {@code -p loop=inline} the benchmark thread is the device's home thread too and polls
@@ -44,27 +40,28 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code gc.alloc.rate.norm} is bytes per request (guest and device together; the guest
  * allocates nothing). The {@link Counters} give kicks and interrupts per request, which
  * {@code ResultsTable} prints as ratios to {@code requests}. At the end of each trial it prints
- * a {@link LoopReport}: the loop thread's CPU time and waits per request.
+ * a {@link LoopReport} (the loop thread's CPU time and waits per request) and records, as
+ * {@link TrialFigures}, the p50 and p99 request latency over the measurement iterations, the
+ * loop's CPU per request, and the bytes the loop thread (the device side) and the guest thread
+ * (with JMH's own per-iteration work in it) allocated per request over the measurement
+ * iterations: JMH's {@code gc.alloc.rate.norm} counts every thread, the harness's included,
+ * which dominates at low request rates.
  *
  * <p>Thread-safety: one benchmark thread (the guest) plus the IOThread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-public class BlkRandReadBenchmark {
+public class BlkRandIoBenchmark {
 
     /**
      * Completions per invocation. An invocation stops at exactly this many and leaves later
      * completions to the next one, so every operation is one request, at any iodepth.
      */
     static final int BATCH = 256;
-    private static final long CAPACITY = 1L << 30;
-    private static final int QUEUE_SIZE = 256;
-    private static final long RAM_BASE = 0x10000;
-    private static final int RING_SPAN = 0x4000;
-    private static final int MAX_QUEUES = 4;
-    private static final long BUFFERS = RAM_BASE + (long) RING_SPAN * MAX_QUEUES;
-    private static final int RAM_SIZE = RING_SPAN * MAX_QUEUES + GuestQueue.BUFFER_SPAN * MAX_QUEUES;
+
+    @Param({"randread", "randwrite"})
+    String rw;
 
     @Param({"1", "64"})
     int iodepth;
@@ -84,9 +81,14 @@ public class BlkRandReadBenchmark {
     private BenchmarkIoThread ioThread;
     private AioContext context;
     private boolean inline;
-    private VirtioBlkDevice device;
-    private GuestQueue[] guests;
-    private GuestInterrupts interrupts;
+    private GuestDisk disk;
+    /** Request latency in ns, up to 10 s, 2 significant digits; reset when measurement starts. */
+    private final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 2);
+    private boolean measuring;
+    /** Allocation of the loop and guest threads, and requests completed, when measurement started. */
+    private long loopAllocatedAtStart;
+    private long guestAllocatedAtStart;
+    private long completedAtStart;
     /** Kicks and interrupts already added to the counters. */
     private long kicksCounted;
     private long interruptsCounted;
@@ -110,13 +112,15 @@ public class BlkRandReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        if (queues > MAX_QUEUES) {
-            throw new IllegalArgumentException("at most " + MAX_QUEUES + " queues: " + queues);
-        }
         inline = switch (loop) {
             case "iothread" -> false;
             case "inline" -> true;
             default -> throw new IllegalArgumentException("loop must be iothread or inline: " + loop);
+        };
+        boolean write = switch (rw) {
+            case "randread" -> false;
+            case "randwrite" -> true;
+            default -> throw new IllegalArgumentException("rw must be randread or randwrite: " + rw);
         };
         if (inline) {
             context = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow()
@@ -126,55 +130,28 @@ public class BlkRandReadBenchmark {
             ioThread = new BenchmarkIoThread("bench-virtio-blk", "sliced", pollMaxNs);
             context = ioThread.context();
         }
-        GuestMemory memory = GuestMemory.allocate(RAM_BASE, RAM_SIZE);
-        NullBackend backend = new NullBackend(CAPACITY, false);
-        VirtioBlkConfig config = VirtioBlkConfig.defaults(CAPACITY, queues, QUEUE_SIZE);
-        device = new VirtioBlkDevice(memory, config, backend, "hvkit-bench", QUEUE_SIZE,
-                List.of(context));
-        interrupts = new GuestInterrupts(queues);
-        device.interrupts(interrupts);
-        long features = negotiate();
-        DriverRing[] rings = new DriverRing[queues];
-        for (int q = 0; q < queues; q++) {
-            RingLayout layout = RingLayout.contiguous(RAM_BASE + (long) RING_SPAN * q, QUEUE_SIZE);
-            rings[q] = new DriverRing(memory, layout, features);
-            device.setUpQueue(q, QUEUE_SIZE, layout.descTable(), layout.availRing(), layout.usedRing());
-        }
-        device.status(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK
-                | DeviceStatus.DRIVER_OK);
-        guests = new GuestQueue[queues];
-        for (int q = 0; q < queues; q++) {
-            guests[q] = new GuestQueue(q, memory, rings[q], device, iodepth,
-                    BUFFERS + (long) GuestQueue.BUFFER_SPAN * q, CAPACITY, 0x5eed_0000L + q);
-            guests[q].fill();
-        }
+        disk = new GuestDisk(context, queues, iodepth, write, latency, 0x5eed_0000L);
         loopReport = new LoopReport(context);
     }
 
-    /** The spec's initialisation up to FEATURES_OK, taking what Linux takes: VERSION_1, EVENT_IDX, MQ. */
-    private long negotiate() {
-        device.status(DeviceStatus.ACKNOWLEDGE);
-        device.status(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER);
-        long wanted = VirtioBlkFeatures.bit(VirtioBlkFeatures.VERSION_1)
-                | VirtioBlkFeatures.bit(VirtioBlkFeatures.RING_EVENT_IDX) | VirtioBlkFeatures.bit(VirtioBlkFeatures.MQ);
-        long features = device.deviceFeatures() & wanted;
-        device.driverFeatures(features);
-        device.status(DeviceStatus.ACKNOWLEDGE | DeviceStatus.DRIVER | DeviceStatus.FEATURES_OK);
-        if ((device.status() & DeviceStatus.FEATURES_OK) == 0) {
-            throw new IllegalStateException("the device refused features " + Long.toHexString(features));
+    /** Starts the latency histogram afresh with the first measurement iteration. */
+    @Setup(Level.Iteration)
+    public void startMeasuring(IterationParams iteration) {
+        if (!measuring && iteration.getType() == IterationType.MEASUREMENT) {
+            measuring = true;
+            latency.reset();
+            loopAllocatedAtStart = loopReport.loopAllocatedBytes();
+            guestAllocatedAtStart = loopReport.callerAllocatedBytes();
+            completedAtStart = completed;
         }
-        return features;
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void randread(Counters counters) {
+    public void io(Counters counters) {
         int done = 0;
         while (done < BATCH) {
-            int reaped = 0;
-            for (GuestQueue g : guests) {
-                reaped += g.reapAndResubmit(BATCH - done - reaped);
-            }
+            int reaped = disk.reapAndResubmit(BATCH - done);
             if (reaped == 0) {
                 if (inline) {
                     context.poll(false);
@@ -186,27 +163,28 @@ public class BlkRandReadBenchmark {
         }
         counters.requests += BATCH;
         completed += BATCH;
-        long kicks = guestKicks();
-        long raised = interrupts.total();
+        long kicks = disk.kicks();
+        long raised = disk.interrupts();
         counters.kicks += kicks - kicksCounted;
         counters.interrupts += raised - interruptsCounted;
         kicksCounted = kicks;
         interruptsCounted = raised;
     }
 
-    private long guestKicks() {
-        long sum = 0;
-        for (GuestQueue g : guests) {
-            sum += g.kicks();
-        }
-        return sum;
-    }
-
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown(BenchmarkParams params) {
+        // Allocation first: the loop report's snapshot below allocates in the loop thread.
+        double measured = Math.max(1, completed - completedAtStart);
+        TrialFigures.record(params, "loop.alloc.bytes.per.request",
+                (loopReport.loopAllocatedBytes() - loopAllocatedAtStart) / measured);
+        TrialFigures.record(params, "guest.alloc.bytes.per.request",
+                (loopReport.callerAllocatedBytes() - guestAllocatedAtStart) / measured);
         System.out.println();
         System.out.println(loopReport.since(completed));
-        device.close();
+        TrialFigures.record(params, "latency.p50.ns", latency.getValueAtPercentile(50));
+        TrialFigures.record(params, "latency.p99.ns", latency.getValueAtPercentile(99));
+        TrialFigures.record(params, "loop.cpu.ns.per.request", loopReport.cpuNanosPerRequest(completed));
+        disk.close();
         if (ioThread != null) {
             ioThread.close();
         } else {

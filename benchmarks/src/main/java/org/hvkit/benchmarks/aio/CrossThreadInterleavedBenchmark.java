@@ -1,0 +1,111 @@
+package org.hvkit.benchmarks.aio;
+
+import java.util.concurrent.TimeUnit;
+import org.hvkit.benchmarks.Interleaving;
+import org.hvkit.benchmarks.TrialFigures;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * {@link CrossThreadBenchmark}'s hand-over with all four loops alive in one trial, served in
+ * turn for {@code sliceMillis} each ({@link Interleaving}): the ratios between them do not
+ * depend on what else the machine ran minute by minute. At the end of each slice the producer
+ * waits until the loop has run everything handed over, so a slice's hand-overs are runs, and
+ * the loops not being served sleep. The teardown records {@code rate.<loop>} (callbacks per
+ * second over that loop's slices, measurement iterations only); JMH's score is the mix.
+ *
+ * <p>Thread-safety: one benchmark thread, the producer; each loop runs its callbacks in its own
+ * thread.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class CrossThreadInterleavedBenchmark {
+
+    static final String[] LOOPS = {"sliced", "linear", "netty-nio", "jdk-single"};
+    /** Hand-overs between two looks at the clock. */
+    private static final int CHECK_EVERY = 256;
+
+    /** Hand-overs not yet run, at most; a power of two. */
+    @Param({"1024"})
+    int window;
+
+    @Param({"50"})
+    long sliceMillis;
+
+    private CrossThreadTargets.Target[] targets;
+    private RunCount[] ran;
+    private long[] handedOver;
+    private int mask;
+    private Interleaving turns;
+    private boolean measuring;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        if (Integer.bitCount(window) != 1) {
+            throw new IllegalArgumentException("window must be a power of two: " + window);
+        }
+        int tasks = 4 * window;
+        mask = tasks - 1;
+        targets = new CrossThreadTargets.Target[LOOPS.length];
+        ran = new RunCount[LOOPS.length];
+        handedOver = new long[LOOPS.length];
+        for (int i = 0; i < LOOPS.length; i++) {
+            ran[i] = new RunCount();
+            targets[i] = CrossThreadTargets.create(LOOPS[i], tasks, ran[i]);
+        }
+        turns = new Interleaving(TimeUnit.MILLISECONDS.toNanos(sliceMillis), LOOPS);
+    }
+
+    @Setup(Level.Iteration)
+    public void startIteration(IterationParams iteration) {
+        if (!measuring && iteration.getType() == IterationType.MEASUREMENT) {
+            measuring = true;
+            turns.restart();
+        } else {
+            turns.resume();
+        }
+    }
+
+    @Benchmark
+    public void handOver() {
+        int t = turns.current();
+        RunCount count = ran[t];
+        long handed = handedOver[t];
+        while (handed - count.get() >= window) {
+            Thread.onSpinWait();
+        }
+        targets[t].submit((int) (handed & mask));
+        handedOver[t] = ++handed;
+        if ((handed & (CHECK_EVERY - 1)) == 0 && turns.add(CHECK_EVERY)) {
+            while (count.get() != handed) {
+                Thread.onSpinWait();
+            }
+            turns.next();
+        }
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        turns.pause();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown(BenchmarkParams params) {
+        for (int i = 0; i < LOOPS.length; i++) {
+            TrialFigures.record(params, "rate." + LOOPS[i], turns.rate(i));
+            targets[i].close();
+        }
+    }
+}
