@@ -74,6 +74,9 @@ public final class VhostUserServer implements AutoCloseable {
             if (!Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
                 throw new IOException(path + " exists and is not a socket");
             }
+            if (listenedOn(path)) {
+                throw new IOException(path + " is in use: another back-end listens there");
+            }
             Files.delete(path); // a socket left by a previous run: nobody listens on it
         }
         AFUNIXServerSocket server = AFUNIXServerSocket.newInstance();
@@ -87,6 +90,16 @@ public final class VhostUserServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
+        }
+    }
+
+    /** True if something accepts connections on the socket file {@code path}. */
+    private static boolean listenedOn(Path path) {
+        try (AFUNIXSocket probe = AFUNIXSocket.newInstance()) {
+            probe.connect(AFUNIXSocketAddress.of(path.toFile()));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
