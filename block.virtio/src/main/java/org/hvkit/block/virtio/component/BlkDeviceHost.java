@@ -148,14 +148,16 @@ final class BlkDeviceHost implements AutoCloseable {
     }
 
     private void stop() {
+        if (export != null) {
+            // First the front-end's session ends (its queues stop, the device resets) and the
+            // socket goes: once the service is gone, nothing of the device is left.
+            export.close();
+            export = null;
+        }
         registration.unregister();
         registration = null;
         VirtioBlkDevice device = running.device();
         running = null;
-        if (export != null) {
-            export.close(); // the front-end's session ends first: its queues stop, the device resets
-            export = null;
-        }
         device.close();
     }
 
