@@ -73,6 +73,8 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
     private final String[] queueContextNames;
     /** Guarded by this. The rings the driver placed, per queue; null if not set up. */
     private final RingLayout[] layouts;
+    /** Guarded by this. The virtqueue of each queue started by {@link #startQueue}, else null. */
+    private final SplitVirtqueue[] resumed;
     /** Guarded by this. */
     private boolean started;
     /** Guarded by this. */
@@ -134,6 +136,7 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         this.status = new DeviceStatus(VirtioBlkFeatures.offered(config, backend.isReadOnly()));
         this.queues = new BlkQueue[config.numQueues()];
         this.layouts = new RingLayout[queues.length];
+        this.resumed = new SplitVirtqueue[queues.length];
         this.queueContextNames = new String[queues.length];
         for (int i = 0; i < queues.length; i++) {
             queueContextNames[i] = Objects.requireNonNull(names.get(i % names.size()), "name");
@@ -218,6 +221,7 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         }
         started = false;
         Arrays.fill(layouts, null);
+        Arrays.fill(resumed, null);
         status.reset();
         // Last: an error a draining completion reported belongs to the old session.
         deviceError.set(false);
@@ -231,6 +235,60 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         if (deviceError.compareAndSet(false, true)) {
             sink.configChanged(); // the first failure since the last reset: one notification
         }
+    }
+
+    /**
+     * Starts one queue on rings the transport placed, for a transport without a status
+     * register (vhost-user: a queue starts when its kick descriptor arrives). The queue must
+     * be stopped; the device-level DRIVER_OK path is not used alongside.
+     *
+     * <p>Thread-safety: the transport's configuration thread; never blocks.
+     *
+     * @param index the queue index
+     * @param guestMemory the guest RAM the rings and buffers are in
+     * @param layout the rings, in guest-physical addresses
+     * @param features the negotiated features
+     * @param lastAvailIdx the available-ring index to resume at
+     * @param interrupts where this queue's interrupts go
+     * @throws IllegalStateException if the queue is running or the device is closed
+     */
+    public synchronized void startQueue(int index, GuestMemory guestMemory, RingLayout layout, long features,
+            int lastAvailIdx, InterruptSink interrupts) {
+        Objects.checkIndex(index, queues.length);
+        if (closed || queues[index].isRunning() || layouts[index] != null) {
+            throw new IllegalStateException("queue " + index + " is running");
+        }
+        SplitVirtqueue vq = new SplitVirtqueue(guestMemory, layout, features);
+        vq.resumeAt(lastAvailIdx);
+        VirtioBlkRequestHandler handler = new VirtioBlkRequestHandler(guestMemory, vq, backend, config, serial,
+                queues[index].pushedHook());
+        layouts[index] = layout;
+        resumed[index] = vq;
+        queues[index].start(vq, handler, interrupts);
+    }
+
+    /**
+     * Stops one queue started with {@link #startQueue}, waiting as a reset does for its
+     * handler and its requests in flight (vhost-user's GET_VRING_BASE).
+     *
+     * <p>Thread-safety: the transport's configuration thread; waits up to
+     * {@link #RESET_TIMEOUT} for the queue's context.
+     *
+     * @param index the queue index
+     * @return the available-ring index the queue stopped at, or -1 if it was not started
+     */
+    public synchronized int stopQueue(int index) {
+        Objects.checkIndex(index, queues.length);
+        SplitVirtqueue vq = resumed[index];
+        if (vq == null) {
+            return -1;
+        }
+        queues[index].halt();
+        queues[index].quiesce(RESET_TIMEOUT);
+        resumed[index] = null;
+        layouts[index] = null;
+        // After quiesce the home thread no longer touches vq: its last index is final.
+        return vq.lastAvailIdx();
     }
 
     /**

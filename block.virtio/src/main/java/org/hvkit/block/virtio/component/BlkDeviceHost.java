@@ -1,6 +1,7 @@
 package org.hvkit.block.virtio.component;
 
 import aQute.bnd.annotation.service.ServiceCapability;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -13,6 +14,7 @@ import org.hvkit.block.virtio.backend.FileBackend;
 import org.hvkit.block.virtio.blk.VirtioBlkConfig;
 import org.hvkit.block.virtio.blk.VirtioBlkDevice;
 import org.hvkit.block.virtio.memory.GuestMemory;
+import org.hvkit.block.virtio.vhost.VhostUserServer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -25,7 +27,9 @@ import org.osgi.framework.ServiceRegistration;
  * throughout, so the guest keeps its state. The backend is opened at the first start and kept
  * until {@link #close()}.
  * The guest memory starts empty: the guest that attaches (the in-process driver model, or a
- * vhost-user front-end) brings its own.
+ * vhost-user front-end) brings its own. A device with {@code transport=vhost-user} is exported
+ * on its socket from its start to its stop; if the socket cannot be bound at start, the
+ * device is not started and one error line says why.
  *
  * <p>The service is registered by hand rather than by DS, which cannot express "all of these
  * named services, whichever order they come in"; the annotation declares it for resolvers.
@@ -38,6 +42,8 @@ import org.osgi.framework.ServiceRegistration;
 @ServiceCapability(VirtioDevice.class)
 final class BlkDeviceHost implements AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(BlkDeviceHost.class.getName());
+
     private final BundleContext bundleContext;
     private final DeviceSettings settings;
     /** Guarded by this: the contexts present, by name. */
@@ -48,6 +54,8 @@ final class BlkDeviceHost implements AutoCloseable {
     private BlkDeviceService running;
     /** Guarded by this. */
     private ServiceRegistration<VirtioDevice> registration;
+    /** Guarded by this: the vhost-user export of the running device, if its transport is vhost-user. */
+    private VhostUserServer export;
     /** Guarded by this. */
     private boolean closed;
 
@@ -122,6 +130,16 @@ final class BlkDeviceHost implements AutoCloseable {
                 settings.queueSize());
         VirtioBlkDevice device = new VirtioBlkDevice(GuestMemory.of(List.of()), config, backend, settings.serial(),
                 settings.queueSize(), settings.mapping(), queueContexts);
+        if (settings.transport() == TransportKind.VHOST_USER) {
+            try {
+                export = VhostUserServer.listen(settings.id(), settings.socket(), device);
+            } catch (IOException | RuntimeException e) {
+                device.close();
+                LOG.log(System.Logger.Level.ERROR, "virtio-blk ''{0}'': cannot listen on {1}: {2}", settings.id(),
+                        settings.socket(), e.toString());
+                return;
+            }
+        }
         running = new BlkDeviceService(settings, device);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(VirtioDevice.ID, settings.id());
@@ -130,6 +148,12 @@ final class BlkDeviceHost implements AutoCloseable {
     }
 
     private void stop() {
+        if (export != null) {
+            // First the front-end's session ends (its queues stop, the device resets) and the
+            // socket goes: once the service is gone, nothing of the device is left.
+            export.close();
+            export = null;
+        }
         registration.unregister();
         registration = null;
         VirtioBlkDevice device = running.device();

@@ -59,6 +59,10 @@ final class BlkDeviceService implements VirtioDevice {
 
     @Override
     public WorkloadResult runWorkload(WorkloadSpec spec, WorkloadProgress progress) {
+        if (settings.transport() == TransportKind.VHOST_USER) {
+            throw new IllegalStateException("virtio-blk '" + settings.id() + "' is exported over vhost-user on "
+                    + settings.socket() + "; its guest is the front-end's, not the in-process driver's");
+        }
         return guest.run(Objects.requireNonNull(spec, "spec"), Objects.requireNonNull(progress, "progress"));
     }
 

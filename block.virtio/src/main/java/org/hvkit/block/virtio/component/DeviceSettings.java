@@ -3,7 +3,9 @@ package org.hvkit.block.virtio.component;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,9 +27,13 @@ import org.hvkit.block.virtio.backend.RamBackend;
  * @param readOnly true to refuse writes
  * @param mapping the context names, round-robin over the queues; not empty, no duplicates
  * @param serial the GET_ID serial, at most 20 bytes
+ * @param drainTimeout how long a queue whose context goes waits for its requests in flight
+ * @param transport how the guest reaches the device
+ * @param socket the vhost-user socket path, absolute; null for the in-process transport
  */
 record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backend, Path path, long capacity,
-        boolean readOnly, List<String> mapping, String serial, Duration drainTimeout) {
+        boolean readOnly, List<String> mapping, String serial, Duration drainTimeout, TransportKind transport,
+        Path socket) {
 
     static final int MAX_QUEUES = 1024;
     static final int MIN_QUEUE_SIZE = 4;
@@ -36,6 +42,8 @@ record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backe
     static final long NULL_DEFAULT_CAPACITY = 1L << 30;
     static final int MAX_SERIAL_BYTES = 20;
     static final int MAX_DRAIN_TIMEOUT_MS = 600_000;
+    /** Bytes of a Unix socket path: sun_path holds 108 with the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
 
     /**
      * Checks a configuration. Reads the image file's attributes (not its contents).
@@ -90,8 +98,43 @@ record DeviceSettings(String id, int numQueues, int queueSize, BackendKind backe
                 "serial must be at most " + MAX_SERIAL_BYTES + " bytes, got '" + serial + "'");
         require(c.drain_timeout_ms() >= 1 && c.drain_timeout_ms() <= MAX_DRAIN_TIMEOUT_MS,
                 "drain.timeout.ms must be 1 to " + MAX_DRAIN_TIMEOUT_MS + ", got " + c.drain_timeout_ms());
+        TransportKind transport = TransportKind.parse(c.transport() == null ? "" : c.transport());
         return new DeviceSettings(id, c.num_queues(), c.queue_size(), backend, path, size, c.read_only(),
-                mapping(c.iothread_vq_mapping()), serial, Duration.ofMillis(c.drain_timeout_ms()));
+                mapping(c.iothread_vq_mapping()), serial, Duration.ofMillis(c.drain_timeout_ms()), transport,
+                socketPath(transport, c.socket()));
+    }
+
+    /**
+     * The vhost-user socket: required for that transport and refused for the other; its
+     * directory must exist and be writable, the path must fit a Unix socket address, and
+     * whatever is there already must be a socket (left by an earlier run).
+     */
+    private static Path socketPath(TransportKind transport, String text) {
+        boolean given = text != null && !text.isBlank();
+        if (transport == TransportKind.INPROCESS) {
+            require(!given, "socket is for transport=vhost-user only");
+            return null;
+        }
+        require(given, "transport=vhost-user needs a socket path, e.g. socket=/run/hvkit/vblk0.sock");
+        Path socket = Path.of(text.trim()).toAbsolutePath().normalize();
+        require(socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH_BYTES,
+                "socket path " + socket + " is longer than " + MAX_SOCKET_PATH_BYTES + " bytes");
+        Path directory = socket.getParent();
+        require(directory != null && Files.isDirectory(directory), "socket directory " + directory
+                + " does not exist");
+        require(Files.isWritable(directory), "cannot create the socket in " + directory);
+        if (Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            require(isSocket(socket), socket + " exists and is not a socket");
+        }
+        return socket;
+    }
+
+    private static boolean isSocket(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Path imagePath(String text, boolean readOnly) {

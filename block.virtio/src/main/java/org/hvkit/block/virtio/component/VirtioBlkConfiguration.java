@@ -58,6 +58,19 @@ import org.osgi.service.metatype.annotations.Option;
             min = "1", max = "600000")
     int drain_timeout_ms() default 5000;
 
+    @AttributeDefinition(name = "Transport",
+            description = "How the guest reaches the device: inprocess (the driver model, virtio:fio) or"
+                    + " vhost-user (a front-end such as QEMU connects to the socket and shares guest RAM).",
+            options = {@Option(value = "inprocess", label = "inprocess"),
+                @Option(value = "vhost-user", label = "vhost-user")})
+    String transport() default "inprocess";
+
+    @AttributeDefinition(name = "Socket",
+            description = "The vhost-user socket path the device listens on (transport=vhost-user only); its"
+                    + " directory must exist; a socket file left there by an earlier run is replaced.",
+            required = false)
+    String socket() default "";
+
     @AttributeDefinition(name = "Serial", description = "What GET_ID returns, at most 20 bytes; empty: the id.",
             required = false)
     String serial() default "";

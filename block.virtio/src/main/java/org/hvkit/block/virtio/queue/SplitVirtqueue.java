@@ -105,6 +105,23 @@ public final class SplitVirtqueue {
     }
 
     /**
+     * Resets the queue and places it at a ring position the transport was given, as
+     * vhost-user's SET_VRING_BASE does for a queue that resumes: the next pop takes the
+     * available entry {@code index}, and the used ring continues at the same index (a queue
+     * stops only with nothing in flight, so both indices were equal when it stopped).
+     *
+     * @param index the 16-bit ring index
+     */
+    public void resumeAt(int index) {
+        reset();
+        int i = index & 0xffff;
+        lastAvailIdx = i;
+        shadowAvailIdx = i;
+        usedIdx = i;
+        publishedUsedIdx = i;
+    }
+
+    /**
      * Takes the next available chain into the queue's own element, valid until the next pop.
      *
      * @return the element, or null if the ring is empty or the queue is BROKEN

@@ -35,7 +35,7 @@ class BlkDeviceHostTest {
     private final AtomicInteger registered = new AtomicInteger();
     private final AtomicInteger unregistered = new AtomicInteger();
     private final DeviceSettings settings = new DeviceSettings("vblk-test", 4, 64, BackendKind.RAM, null, 1 << 20,
-            false, List.of("io0", "io1"), "hvkit-test", Duration.ofSeconds(5));
+            false, List.of("io0", "io1"), "hvkit-test", Duration.ofSeconds(5), TransportKind.INPROCESS, null);
     private final BlkDeviceHost host = new BlkDeviceHost(bundleContext(), settings);
     private final List<Loop> loops = new ArrayList<>();
 
