@@ -33,6 +33,17 @@ interface BhScheduler {
     int enqueue(BottomHalfImpl bh, int newFlags);
 
     /**
+     * As {@link #enqueue}, called by the context's home thread, which a scheduler may let
+     * skip the atomic list push that other threads need. Only the home thread.
+     *
+     * @return the flags before the or-operation
+     * @throws IllegalStateException if the scheduler is closed
+     */
+    default int enqueueFromHome(BottomHalfImpl bh, int newFlags) {
+        return enqueue(bh, newFlags);
+    }
+
+    /**
      * Marks the BH deleted so that the next poll forgets it. Any thread; idempotent.
      */
     void delete(BottomHalfImpl bh);

@@ -87,13 +87,18 @@ public final class BottomHalfImpl implements BottomHalf {
         if ((flags() & BhFlags.DELETED) != 0) {
             throw deleted();
         }
-        int old = scheduler.enqueue(this, newFlags);
+        // From the home thread the loop is not blocked (it runs this code) and looks at its
+        // lists before it next sleeps: no wake-up, and the scheduler may take a cheaper path.
+        boolean home = context.inContextThread();
+        int old = home ? scheduler.enqueueFromHome(this, newFlags) : scheduler.enqueue(this, newFlags);
         if ((old & BhFlags.DELETED) != 0) {
             // delete() raced with us; the scheduler forgets a DELETED BH on dequeue,
             // so the push (if any) is harmless. The caller still learns of the misuse.
             throw deleted();
         }
-        context.notifyLoop();
+        if (!home) {
+            context.notifyLoop();
+        }
     }
 
     private IllegalStateException deleted() {

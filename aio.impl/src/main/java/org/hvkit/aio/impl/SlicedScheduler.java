@@ -30,11 +30,13 @@ final class SlicedScheduler implements BhScheduler {
     static final String NAME = "sliced";
 
     private static final VarHandle INCOMING;
+    private static final VarHandle LOCAL;
 
     static {
         try {
-            INCOMING = MethodHandles.lookup()
-                    .findVarHandle(SlicedScheduler.class, "incoming", BottomHalfImpl.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            INCOMING = lookup.findVarHandle(SlicedScheduler.class, "incoming", BottomHalfImpl.class);
+            LOCAL = lookup.findVarHandle(SlicedScheduler.class, "local", BottomHalfImpl.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -47,6 +49,15 @@ final class SlicedScheduler implements BhScheduler {
     /** Head of the incoming list: written by producers' CAS and the poll's exchange. */
     @SuppressWarnings("unused")
     private volatile BottomHalfImpl incoming;
+
+    /**
+     * BHs scheduled by the home thread since the last poll, newest first: the home thread is
+     * the only writer and the only reader, so it links them with plain writes instead of a
+     * CAS on {@link #incoming}. Written with release and read with acquire only so that a
+     * close from another thread, once no thread polls (the context's rule), sees the list.
+     */
+    @SuppressWarnings("unused")
+    private BottomHalfImpl local;
 
     /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
     private Slice[] slices = newSlices(4);
@@ -74,9 +85,20 @@ final class SlicedScheduler implements BhScheduler {
     @Override
     public BottomHalfImpl create(String name, Runnable callback, String owner, int initialFlags,
             AioContextImpl context) {
-        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, 0, this, context);
-        if (initialFlags != 0) {
-            enqueue(bh, initialFlags);
+        if (initialFlags == 0) {
+            return new BottomHalfImpl(name, callback, owner, 0, this, context);
+        }
+        // A oneshot: nobody else can see it yet, so its flags are set as it is made and only
+        // the link publishes it (the CAS of push(), or the home thread's own list).
+        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, initialFlags | BhFlags.PENDING, this, context);
+        if (context != null && context.inContextThread()) {
+            if (isClosed()) {
+                throw closed();
+            }
+            bh.next = (BottomHalfImpl) LOCAL.get(this);
+            LOCAL.setRelease(this, bh);
+        } else if (!push(bh)) {
+            throw closed();
         }
         return bh;
     }
@@ -97,6 +119,22 @@ final class SlicedScheduler implements BhScheduler {
             // Merged with a pending schedule while the scheduler closed: it may run in
             // the last round, but this caller cannot be promised that.
             throw closed();
+        }
+        return old;
+    }
+
+    @Override
+    public int enqueueFromHome(BottomHalfImpl bh, int newFlags) {
+        // The same or-operation as enqueue(): other threads may schedule this BH meanwhile,
+        // and exactly one of us sees PENDING clear and links it.
+        int old = bh.orFlags(BhFlags.PENDING | newFlags);
+        if (isClosed()) {
+            // A BH left PENDING here is never linked; after close nothing is run anyway.
+            throw closed();
+        }
+        if ((old & BhFlags.PENDING) == 0) {
+            bh.next = (BottomHalfImpl) LOCAL.get(this);
+            LOCAL.setRelease(this, bh);
         }
         return old;
     }
@@ -141,13 +179,25 @@ final class SlicedScheduler implements BhScheduler {
     public boolean runScheduled(LoopCounters counters) {
         // An idle poll costs a read, not an exchange: a push that comes after the read is
         // taken by the next poll, as one after the exchange would be.
+        boolean found = takeLocal();
         if (INCOMING.getVolatile(this) != null) {
             // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
             appendSlice((BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null));
-        } else if (sliceHead == sliceTail) {
+        } else if (!found && sliceHead == sliceTail) {
             return false; // nothing new and no slice left by an outer poll
         }
         return runCounted(counters);
+    }
+
+    /** Moves the home thread's list into a slice of its own; false if it was empty. Home thread. */
+    private boolean takeLocal() {
+        BottomHalfImpl first = (BottomHalfImpl) LOCAL.getAcquire(this);
+        if (first == null) {
+            return false;
+        }
+        LOCAL.setRelease(this, null);
+        appendSlice(first);
+        return true;
     }
 
     @Override
@@ -156,6 +206,7 @@ final class SlicedScheduler implements BhScheduler {
         if (last == closedMarker) {
             return;
         }
+        takeLocal();
         appendSlice(last);
         // A failing callback leaves the rest of its slice queued for the next round.
         BhScheduler.runDespiteFailures(() -> runCounted(counters), 1);
@@ -214,7 +265,8 @@ final class SlicedScheduler implements BhScheduler {
 
     @Override
     public int readiness() {
-        int readiness = scan((BottomHalfImpl) INCOMING.getAcquire(this));
+        int readiness = Math.max(scan((BottomHalfImpl) INCOMING.getAcquire(this)),
+                scan((BottomHalfImpl) LOCAL.getAcquire(this)));
         for (int i = sliceHead; i < sliceTail && readiness != READY; i++) {
             readiness = Math.max(readiness, scan(slices[i].first));
         }
@@ -228,6 +280,7 @@ final class SlicedScheduler implements BhScheduler {
 
     @Override
     public void collectPending(List<PendingBottomHalf> out) {
+        collect((BottomHalfImpl) LOCAL.getAcquire(this), BhQueue.INCOMING, 0, out);
         collect((BottomHalfImpl) INCOMING.getAcquire(this), BhQueue.INCOMING, 0, out);
         for (int i = sliceHead; i < sliceTail; i++) {
             collect(slices[i].first, BhQueue.SLICE, i - sliceHead + 1, out);
