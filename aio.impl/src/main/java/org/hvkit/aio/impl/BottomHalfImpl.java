@@ -25,9 +25,11 @@ public final class BottomHalfImpl implements BottomHalf {
         }
     }
 
-    private final String name;
-    private final Runnable callback;
-    private final String owner;
+    // Not final, so that the sliced scheduler can reuse a oneshot it has run (see reuse()).
+    // Published with the BH itself: by the CAS that links it on a list, or in the home thread.
+    private String name;
+    private Runnable callback;
+    private String owner;
     private final BhScheduler scheduler;
     private final AioContextImpl context;
 
@@ -144,6 +146,22 @@ public final class BottomHalfImpl implements BottomHalf {
      */
     int clearFlags(int bits) {
         return (int) FLAGS.getAndBitwiseAnd(this, ~bits);
+    }
+
+    /**
+     * Makes a oneshot that has run a new oneshot: it was never handed out, so no other thread
+     * holds it. Only the home thread, before it links the BH.
+     */
+    void reuse(String name, Runnable callback, String owner, int initialFlags) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.callback = Objects.requireNonNull(callback, "callback");
+        this.owner = owner;
+        FLAGS.set(this, initialFlags);
+    }
+
+    /** Drops the callback of a spent oneshot kept for reuse, so it holds nothing alive. Home thread. */
+    void release() {
+        callback = null;
     }
 
     /** Runs the callback. Only from the context's poll, in its home thread. */

@@ -29,6 +29,8 @@ final class SlicedScheduler implements BhScheduler {
 
     static final String NAME = "sliced";
 
+    /** How many run oneshots are kept for reuse: enough for a burst, little memory. */
+    private static final int SPARE_ONESHOTS = 64;
     private static final VarHandle INCOMING;
     private static final VarHandle LOCAL;
 
@@ -60,6 +62,13 @@ final class SlicedScheduler implements BhScheduler {
     private BottomHalfImpl local;
 
     /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
+    /**
+     * Oneshots that have run, kept for the home thread's next ones, so that a steady stream of
+     * oneshots allocates nothing. Home thread only (the poll that ran them, and create()).
+     */
+    private final BottomHalfImpl[] spareOneshots = new BottomHalfImpl[SPARE_ONESHOTS];
+    private int spareCount;
+
     private Slice[] slices = newSlices(4);
     private int sliceHead;
     private int sliceTail;
@@ -90,14 +99,26 @@ final class SlicedScheduler implements BhScheduler {
         }
         // A oneshot: nobody else can see it yet, so its flags are set as it is made and only
         // the link publishes it (the CAS of push(), or the home thread's own list).
-        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, initialFlags | BhFlags.PENDING, this, context);
+        int flags = initialFlags | BhFlags.PENDING;
         if (context != null && context.inContextThread()) {
             if (isClosed()) {
                 throw closed();
             }
+            // The home thread reuses the oneshots it has run: none was ever handed out.
+            BottomHalfImpl bh;
+            if (spareCount > 0) {
+                bh = spareOneshots[--spareCount];
+                spareOneshots[spareCount] = null;
+                bh.reuse(name, callback, owner, flags);
+            } else {
+                bh = new BottomHalfImpl(name, callback, owner, flags, this, context);
+            }
             bh.next = (BottomHalfImpl) LOCAL.get(this);
             LOCAL.setRelease(this, bh);
-        } else if (!push(bh)) {
+            return bh;
+        }
+        BottomHalfImpl bh = new BottomHalfImpl(name, callback, owner, flags, this, context);
+        if (!push(bh)) {
             throw closed();
         }
         return bh;
@@ -256,6 +277,11 @@ final class SlicedScheduler implements BhScheduler {
                 }
                 counters.bhRuns++;
                 bh.run();
+            }
+            if ((old & BhFlags.ONESHOT) != 0 && spareCount < SPARE_ONESHOTS) {
+                // Done with for good: nothing else ever held it (see create()).
+                bh.release();
+                spareOneshots[spareCount++] = bh;
             }
         }
         sliceHead = 0;
