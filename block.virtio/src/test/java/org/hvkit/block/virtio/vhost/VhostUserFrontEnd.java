@@ -38,7 +38,8 @@ final class VhostUserFrontEnd implements VirtioTransport, AutoCloseable {
     private int status;
     private RingLayout[] layouts = new RingLayout[0];
     private TestEventfd[] kicks = new TestEventfd[0];
-    private TestEventfd[] calls = new TestEventfd[0];
+    /** Replaced as a whole by {@link #replaceCall} while the poller runs, which reads it each round. */
+    private volatile TestEventfd[] calls = new TestEventfd[0];
     private boolean live;
     private volatile InterruptSink sink;
     private volatile boolean polling;
@@ -258,9 +259,9 @@ final class VhostUserFrontEnd implements VirtioTransport, AutoCloseable {
     }
 
     private void pollCalls() {
-        TestEventfd[] c = calls;
-        int[] pollfds = new int[2 * c.length];
+        int[] pollfds = new int[2 * calls.length];
         while (polling) {
+            TestEventfd[] c = calls;
             for (int q = 0; q < c.length; q++) {
                 pollfds[2 * q] = c[q] == null ? -1 : c[q].number;
                 pollfds[2 * q + 1] = LinuxCalls.POLLIN;
@@ -274,6 +275,25 @@ final class VhostUserFrontEnd implements VirtioTransport, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** SET_MEM_TABLE again, as QEMU does when the guest's memory map changes while rings run. */
+    void resendMemoryTable() throws IOException {
+        ByteBuffer table = ByteBuffer.allocate(8 + 32).order(ByteOrder.LITTLE_ENDIAN);
+        table.putInt(0, 1).putLong(8, SharedRam.GUEST_BASE).putLong(16, ram.size())
+                .putLong(24, SharedRam.USER_BASE).putLong(32, 0);
+        sendAcked(VhostUserRequest.SET_MEM_TABLE, table, ram.fd());
+    }
+
+    /** A new call eventfd for a running ring, as QEMU sends when it masks or unmasks a vector. */
+    void replaceCall(int queue) throws IOException {
+        TestEventfd fresh = new TestEventfd();
+        sendAcked(VhostUserRequest.SET_VRING_CALL, u64(queue), fresh.fd());
+        TestEventfd[] next = calls.clone();
+        TestEventfd old = next[queue];
+        next[queue] = fresh;
+        calls = next; // the poller reads the array at each round
+        old.close();
     }
 
     @Override

@@ -146,6 +146,49 @@ class VhostUserServerTest {
     }
 
     @Test
+    void shouldStopADisabledVringAndResumeItWhereItStoppedWhenEnabled() throws Exception {
+        VhostUserFrontEnd f = connect();
+        VirtioBlkDriver d = driver(f);
+        run(d, 0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK);
+
+        f.sendAcked(VhostUserRequest.SET_VRING_ENABLE, VhostUserFrontEnd.state(0, 0));
+        assertThat(export.device.queue(0).isRunning()).isFalse();
+        f.sendAcked(VhostUserRequest.SET_VRING_ENABLE, VhostUserFrontEnd.state(0, 1));
+
+        assertThat(export.device.queue(0).isRunning()).isTrue();
+        byte[] data = pattern(11);
+        ram.memory().write(DATA, data, 0, BLOCK);
+        assertThat(run(d, 0, VirtioBlkProtocol.T_OUT, 4, DATA, BLOCK)).isEqualTo(VirtioBlkProtocol.S_OK);
+        assertThat(readBack(d, 0, 4)).isEqualTo(data);
+    }
+
+    @Test
+    void shouldKeepServingAcrossANewMemoryTableWhileVringsRun() throws Exception {
+        VhostUserFrontEnd f = connect();
+        VirtioBlkDriver d = driver(f);
+        run(d, 1, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK);
+
+        f.resendMemoryTable();
+
+        byte[] data = pattern(5);
+        ram.memory().write(DATA, data, 0, BLOCK);
+        assertThat(run(d, 1, VirtioBlkProtocol.T_OUT, 2, DATA, BLOCK)).isEqualTo(VirtioBlkProtocol.S_OK);
+        assertThat(readBack(d, 1, 2)).isEqualTo(data);
+    }
+
+    @Test
+    void shouldInterruptThroughANewCallEventfdGivenWhileTheVringRuns() throws Exception {
+        VhostUserFrontEnd f = connect();
+        VirtioBlkDriver d = driver(f);
+        run(d, 0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK);
+
+        f.replaceCall(0);
+
+        assertThat(run(d, 0, VirtioBlkProtocol.T_IN, 1, DATA, BLOCK)).isEqualTo(VirtioBlkProtocol.S_OK);
+        assertThat(export.device.queue(0).stats().interruptsSent()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void shouldRemoveItsSocketFileOnClose() throws Exception {
         assertThat(Files.exists(export.socket)).isTrue();
 
