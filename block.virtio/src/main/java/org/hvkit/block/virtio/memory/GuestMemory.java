@@ -9,8 +9,10 @@ import java.util.Objects;
 
 /**
  * Guest RAM as a set of non-overlapping regions addressed by guest-physical {@code long}
- * addresses. Every access is bounds-checked with overflow-safe arithmetic and lies within
- * one region; multi-byte values are little-endian, as virtio 1.x requires.
+ * addresses. Every access is bounds-checked with overflow-safe arithmetic. A value (byte to
+ * long) lies within one region; a bulk copy may run on across regions that adjoin, as a
+ * guest buffer may cross the seam between two mappings of one RAM slot (a slot over 1 GiB
+ * is mapped in pieces). Multi-byte values are little-endian, as virtio 1.x requires.
  *
  * <p>Thread-safety: the region table is immutable; accesses from several threads are as
  * safe as the guest's own: plain reads and writes, ordered by the fences the caller places
@@ -62,7 +64,7 @@ public final class GuestMemory {
      * @return true if an access there is allowed
      */
     public boolean contains(long address, long length) {
-        return find(address, length) != null;
+        return find(address, length) != null || spans(address, length);
     }
 
     public byte readByte(long address) {
@@ -115,7 +117,13 @@ public final class GuestMemory {
      */
     public void read(long address, byte[] dst, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, dst.length);
-        MemoryRegion r = require(address, length);
+        MemoryRegion r = find(address, length);
+        if (r == null) {
+            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
+                p.region.buffer().get(p.region.offset(p.address), dst, offset + p.done, p.length);
+            }
+            return;
+        }
         r.buffer().get(r.offset(address), dst, offset, length);
     }
 
@@ -129,7 +137,13 @@ public final class GuestMemory {
      */
     public void write(long address, byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
-        MemoryRegion r = require(address, length);
+        MemoryRegion r = find(address, length);
+        if (r == null) {
+            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
+                p.region.buffer().put(p.region.offset(p.address), src, offset + p.done, p.length);
+            }
+            return;
+        }
         r.buffer().put(r.offset(address), src, offset, length);
     }
 
@@ -141,14 +155,20 @@ public final class GuestMemory {
      * @param dst where to copy to
      * @param dstIndex the first index in {@code dst}
      * @param length how many bytes
-     * @throws GuestMemoryException if the guest range is not inside one region
+     * @throws GuestMemoryException if the guest range is not inside guest RAM
      * @throws IndexOutOfBoundsException if {@code [dstIndex, dstIndex + length)} is not below
      *     {@code dst}'s limit
      */
     public void copyTo(long address, ByteBuffer dst, int dstIndex, int length) {
         Objects.requireNonNull(dst, "dst");
         Objects.checkFromIndexSize(dstIndex, length, dst.limit());
-        MemoryRegion r = require(address, length);
+        MemoryRegion r = find(address, length);
+        if (r == null) {
+            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
+                dst.put(dstIndex + p.done, p.region.buffer(), p.region.offset(p.address), p.length);
+            }
+            return;
+        }
         dst.put(dstIndex, r.buffer(), r.offset(address), length);
     }
 
@@ -160,14 +180,20 @@ public final class GuestMemory {
      * @param srcIndex the first index in {@code src}
      * @param address the guest-physical address
      * @param length how many bytes
-     * @throws GuestMemoryException if the guest range is not inside one region
+     * @throws GuestMemoryException if the guest range is not inside guest RAM
      * @throws IndexOutOfBoundsException if {@code [srcIndex, srcIndex + length)} is not below
      *     {@code src}'s limit
      */
     public void copyFrom(ByteBuffer src, int srcIndex, long address, int length) {
         Objects.requireNonNull(src, "src");
         Objects.checkFromIndexSize(srcIndex, length, src.limit());
-        MemoryRegion r = require(address, length);
+        MemoryRegion r = find(address, length);
+        if (r == null) {
+            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
+                p.region.buffer().put(p.region.offset(p.address), src, srcIndex + p.done, p.length);
+            }
+            return;
+        }
         r.buffer().put(r.offset(address), src, srcIndex, length);
     }
 
@@ -185,6 +211,67 @@ public final class GuestMemory {
             throw new GuestMemoryException(address, length);
         }
         return r;
+    }
+
+    /**
+     * True if {@code [address, address + length)} runs across regions that adjoin, each
+     * starting where the one before ends. Only the rare access that no single region holds
+     * gets here.
+     */
+    private boolean spans(long address, long length) {
+        if (length <= 0 || address < 0 || address + length < 0) {
+            return false; // empty (a region holds it, or it is outside), or past 2^63
+        }
+        long at = address;
+        long left = length;
+        while (left > 0) {
+            MemoryRegion r = find(at, 1);
+            if (r == null) {
+                return false;
+            }
+            long inRegion = Math.min(left, r.guestAddress() + r.size() - at);
+            at += inRegion;
+            left -= inRegion;
+        }
+        return true;
+    }
+
+    /** The first piece of a copy across adjoining regions; throws if the range is not all RAM. */
+    private Piece firstPiece(long address, int length) {
+        if (!spans(address, length)) {
+            throw new GuestMemoryException(address, length);
+        }
+        return new Piece(address, 0, length).fit();
+    }
+
+    /**
+     * One region's part of a copy across adjoining regions, and the way to the next. Made
+     * only on that rare path; the common one, inside a region, allocates nothing.
+     */
+    private final class Piece {
+        final long address;
+        final int done;
+        final int total;
+        MemoryRegion region;
+        int length;
+
+        Piece(long address, int done, int total) {
+            this.address = address;
+            this.done = done;
+            this.total = total;
+        }
+
+        /** Finds this piece's region and how much of the copy it holds. */
+        Piece fit() {
+            region = find(address, 1);
+            length = (int) Math.min(total - done, region.guestAddress() + region.size() - address);
+            return this;
+        }
+
+        Piece next() {
+            int nextDone = done + length;
+            return nextDone == total ? null : new Piece(address + length, nextDone, total).fit();
+        }
     }
 
     private MemoryRegion find(long address, long length) {

@@ -19,9 +19,10 @@ import org.hvkit.block.virtio.memory.MemoryRegion;
  * ones.
  *
  * <p>A {@link MappedByteBuffer} holds at most 2 GiB, so a region is mapped in chunks of
- * {@value #CHUNK} bytes, each a region of the guest memory; an access must lie within one
- * chunk, as within one region. The mappings live until the buffers are garbage collected
- * (the JDK unmaps only then).
+ * {@value #CHUNK} bytes, each a region of the guest memory. The chunks of one region adjoin,
+ * so a guest buffer that crosses a seam is copied piece by piece (see {@link GuestMemory});
+ * ring fields are aligned and never cross one. The mappings live until the buffers are
+ * garbage collected (the JDK unmaps only then).
  *
  * <p>Thread-safety: immutable after {@link #map}; any thread.
  */

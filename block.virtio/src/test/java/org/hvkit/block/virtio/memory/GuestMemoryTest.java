@@ -82,4 +82,56 @@ class GuestMemoryTest {
                 new MemoryRegion(16, ByteBuffer.allocate(32)))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("overlap");
     }
+
+    /** Two mappings of one RAM slot side by side (a slot over 1 GiB is mapped in pieces), and one apart. */
+    private static GuestMemory adjoining() {
+        return GuestMemory.of(List.of(
+                new MemoryRegion(0x1000, ByteBuffer.allocate(0x100)),
+                new MemoryRegion(0x1100, ByteBuffer.allocate(0x100)),
+                new MemoryRegion(0x1300, ByteBuffer.allocate(0x100))));
+    }
+
+    @Test
+    void shouldCopyAcrossAdjoiningRegions() {
+        GuestMemory ram = adjoining();
+        byte[] data = new byte[0x40];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i + 1);
+        }
+
+        ram.write(0x10e0, data, 0, data.length);
+        byte[] back = new byte[data.length];
+        ram.read(0x10e0, back, 0, back.length);
+        ByteBuffer buffer = ByteBuffer.allocate(0x50);
+        ram.copyTo(0x10e0, buffer, 0x10, data.length);
+        ram.copyFrom(buffer, 0x10, 0x1180, data.length);
+        byte[] moved = new byte[data.length];
+        ram.read(0x1180, moved, 0, moved.length);
+
+        assertThat(ram.contains(0x10e0, 0x40)).isTrue();
+        assertThat(back).isEqualTo(data);
+        assertThat(ram.readByte(0x10ff)).isEqualTo((byte) 0x20);
+        assertThat(ram.readByte(0x1100)).isEqualTo((byte) 0x21);
+        assertThat(moved).isEqualTo(data);
+    }
+
+    @Test
+    void shouldRefuseACopyOverAGapOrPastTheEndOfAdjoiningRegions() {
+        GuestMemory ram = adjoining();
+        byte[] data = new byte[0x40];
+
+        assertThat(ram.contains(0x11e0, 0x40)).isFalse(); // runs into the gap at 0x1200
+        assertThat(ram.contains(0x1000, 0x201)).isFalse();
+        assertThat(ram.contains(Long.MAX_VALUE - 8, 0x40)).isFalse();
+        assertThatThrownBy(() -> ram.write(0x11e0, data, 0, data.length)).isInstanceOf(GuestMemoryException.class);
+        assertThatThrownBy(() -> ram.copyTo(0x11e0, ByteBuffer.allocate(0x40), 0, 0x40))
+                .isInstanceOf(GuestMemoryException.class);
+    }
+
+    @Test
+    void shouldKeepEachValueInsideOneRegion() {
+        GuestMemory ram = adjoining();
+
+        assertThatThrownBy(() -> ram.readLong(0x10fc)).isInstanceOf(GuestMemoryException.class);
+    }
 }
