@@ -45,6 +45,13 @@ final class LoopWakeup {
     @SuppressWarnings("unused")
     private volatile boolean notified;
 
+    /**
+     * {@link System#nanoTime()} when a notifier last had to wake the blocked loop, 0 once the
+     * loop has taken it ({@link #takeWakeUpTime()}). Written only on the wake-up path, which
+     * pays a system call anyway.
+     */
+    private volatile long wakeUpAt;
+
     LoopWakeup(Selector selector) {
         this.selector = selector;
     }
@@ -64,6 +71,7 @@ final class LoopWakeup {
         // followed by its read of notified and of the lists.
         NOTIFIED.setVolatile(this, true);
         if ((int) NOTIFY_ME.getVolatile(this) != 0) {
+            wakeUpAt = System.nanoTime();
             selector.wakeup();
             sent.increment();
         } else {
@@ -95,6 +103,20 @@ final class LoopWakeup {
         if ((boolean) NOTIFIED.getVolatile(this)) {
             NOTIFIED.setVolatile(this, false);
         }
+    }
+
+    /**
+     * When the work that ended the last block arrived, if a notifier woke the loop, and forgets
+     * it. Home thread.
+     *
+     * @return a {@link System#nanoTime()} value, or 0 if no notifier woke the loop
+     */
+    long takeWakeUpTime() {
+        long at = wakeUpAt;
+        if (at != 0) {
+            wakeUpAt = 0;
+        }
+        return at;
     }
 
     /** Whether a notification is waiting; the busy-polling check. Home thread. */
