@@ -1,6 +1,5 @@
 package org.hvkit.it;
 
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
@@ -19,12 +18,9 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * Bad input at the system's boundaries, one table per boundary: each bad device or IOThread
@@ -37,8 +33,6 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 public class BadInputIT {
 
     private static final String DEVICE_PID = "org.hvkit.block.virtio.blk";
-    private static final String DEVICE_COMPONENT = "org.hvkit.block.virtio.component.VirtioBlkComponent";
-    private static final String IOTHREAD_COMPONENT = "org.hvkit.aio.impl.IoThreadComponent";
 
     @Inject
     private BundleContext context;
@@ -93,8 +87,8 @@ public class BadInputIT {
             var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, id, "?");
             configuration.update(properties);
             try {
-                String failure = awaitFailure(bundle("org.hvkit.block.virtio"), DEVICE_COMPONENT, "id", id);
-                String sentence = rootMessage(failure);
+                String failure = ActivationFailures.ofDevice(scr, context, id);
+                String sentence = ActivationFailures.rootMessage(failure);
                 System.out.println("BadInputIT: device " + c.input() + " -> " + sentence);
                 if (!sentence.contains("virtio-blk '" + id + "'") && !sentence.contains(id)) {
                     failures.add(c.input() + ": the message does not name the device: " + sentence);
@@ -132,9 +126,10 @@ public class BadInputIT {
             var configuration = configurationAdmin.getFactoryConfiguration(Configurations.IOTHREAD_PID, alias, "?");
             configuration.update(Dictionaries.of(c.properties()));
             try {
-                String failure = awaitFailure(bundle("org.hvkit.aio.impl"), IOTHREAD_COMPONENT,
+                String failure = ActivationFailures.await(scr, Bundles.installed(context, "org.hvkit.aio.impl"),
+                        ActivationFailures.IOTHREAD_COMPONENT,
                         "service.pid", configuration.getPid());
-                String sentence = rootMessage(failure);
+                String sentence = ActivationFailures.rootMessage(failure);
                 System.out.println("BadInputIT: iothread " + c.input() + " -> " + sentence);
                 if (!sentence.contains(c.expected())) {
                     failures.add(c.input() + ": expected '" + c.expected() + "' in: " + sentence);
@@ -202,39 +197,5 @@ public class BadInputIT {
             }
         }
         assertTrue(String.join("\n", failures), failures.isEmpty());
-    }
-
-    /** The failure SCR recorded for the configuration whose {@code key} is {@code value}, waiting for it. */
-    private String awaitFailure(Bundle bundle, String component, String key, String value)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Services.TIMEOUT_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(bundle, component);
-            assertNotNull("no component " + component, description);
-            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
-                if (value.equals(c.properties.get(key)) && c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    return c.failure;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError(component + " with " + key + "=" + value + " did not fail activation within "
-                + Services.TIMEOUT_MS + " ms");
-    }
-
-    /**
-     * The message of the component's own exception in SCR's failure text: a stack trace whose
-     * first cause is what the constructor threw (wrapped by reflection).
-     */
-    private static String rootMessage(String failure) {
-        String cause = failure.lines().filter(l -> l.startsWith("Caused by: ")).findFirst()
-                .map(l -> l.substring("Caused by: ".length()))
-                .orElse(failure.lines().findFirst().orElse(""));
-        int colon = cause.indexOf(": ");
-        return colon < 0 ? cause : cause.substring(colon + 2);
-    }
-
-    private Bundle bundle(String symbolicName) {
-        return Bundles.installed(context, symbolicName);
     }
 }

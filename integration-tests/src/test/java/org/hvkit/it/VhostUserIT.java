@@ -2,7 +2,6 @@ package org.hvkit.it;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -26,12 +25,9 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -46,7 +42,6 @@ import org.osgi.util.tracker.ServiceTracker;
 public class VhostUserIT {
 
     private static final String DEVICE_PID = "org.hvkit.block.virtio.blk";
-    private static final String COMPONENT = "org.hvkit.block.virtio.component.VirtioBlkComponent";
     private static final int GET_FEATURES = 1;
     private static final int GET_PROTOCOL_FEATURES = 15;
     private static final int SET_PROTOCOL_FEATURES = 16;
@@ -140,7 +135,7 @@ public class VhostUserIT {
         try {
             configuration.update(properties);
 
-            String failure = awaitActivationFailure("it-vhost-nosock");
+            String failure = ActivationFailures.ofDevice(scr, context, "it-vhost-nosock");
             assertTrue(failure, failure.contains("virtio-blk 'it-vhost-nosock': transport=vhost-user needs a socket path"));
         } finally {
             configuration.delete();
@@ -204,27 +199,5 @@ public class VhostUserIT {
             }
         }
         return b.flip();
-    }
-
-    /** The failure SCR recorded for the device configuration with this id, waiting for it (bounded). */
-    private String awaitActivationFailure(String id) throws InterruptedException {
-        Bundle bundle = null;
-        for (Bundle b : context.getBundles()) {
-            if ("org.hvkit.block.virtio".equals(b.getSymbolicName())) {
-                bundle = b;
-            }
-        }
-        assertNotNull("org.hvkit.block.virtio is installed", bundle);
-        long deadline = System.nanoTime() + Services.TIMEOUT_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(bundle, COMPONENT);
-            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
-                if (id.equals(c.properties.get("id")) && c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    return c.failure;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("device " + id + " did not fail activation within " + Services.TIMEOUT_MS + " ms");
     }
 }

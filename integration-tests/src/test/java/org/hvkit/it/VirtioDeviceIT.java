@@ -1,7 +1,6 @@
 package org.hvkit.it;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -29,12 +28,9 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
-import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
-import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.util.tracker.ServiceTracker;
 
 /** virtio-blk devices are factory configurations; each one is a VirtioDevice service (DESIGN §4). */
@@ -43,7 +39,6 @@ import org.osgi.util.tracker.ServiceTracker;
 public class VirtioDeviceIT {
 
     private static final String DEVICE_PID = "org.hvkit.block.virtio.blk";
-    private static final String COMPONENT = "org.hvkit.block.virtio.component.VirtioBlkComponent";
     private static final Duration SNAPSHOT_TIMEOUT = Duration.ofSeconds(2);
 
     @Inject
@@ -183,7 +178,7 @@ public class VirtioDeviceIT {
         try {
             configuration.update(properties);
 
-            String failure = awaitActivationFailure("it-typo");
+            String failure = ActivationFailures.ofDevice(scr, context, "it-typo");
             assertTrue(failure, failure.contains(
                     "virtio-blk 'it-typo': iothread.vq.mapping names 'iothraed0', which is no IOThread"));
             assertNull(context.getServiceReferences(VirtioDevice.class, "(virtio.device.id=it-typo)")
@@ -202,7 +197,7 @@ public class VirtioDeviceIT {
         try {
             configuration.update(properties);
 
-            String failure = awaitActivationFailure("it-nofile");
+            String failure = ActivationFailures.ofDevice(scr, context, "it-nofile");
             assertTrue(failure, failure.contains("virtio-blk 'it-nofile': no such file: /nonexistent/hvkit/disk.img"));
         } finally {
             configuration.delete();
@@ -211,31 +206,5 @@ public class VirtioDeviceIT {
 
     private ServiceTracker<VirtioDevice, VirtioDevice> trackDevice(String id) throws Exception {
         return Services.track(context, VirtioDevice.class, "(virtio.device.id=" + id + ")");
-    }
-
-    /** The failure SCR recorded for the device configuration with this id, waiting for it (bounded). */
-    private String awaitActivationFailure(String id) throws InterruptedException {
-        Bundle bundle = blockVirtioBundle();
-        long deadline = System.nanoTime() + Services.TIMEOUT_MS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            ComponentDescriptionDTO description = scr.getComponentDescriptionDTO(bundle, COMPONENT);
-            assertNotNull("no component " + COMPONENT, description);
-            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(description)) {
-                if (id.equals(c.properties.get("id")) && c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
-                    return c.failure;
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("device " + id + " did not fail activation within " + Services.TIMEOUT_MS + " ms");
-    }
-
-    private Bundle blockVirtioBundle() {
-        for (Bundle b : context.getBundles()) {
-            if ("org.hvkit.block.virtio".equals(b.getSymbolicName())) {
-                return b;
-            }
-        }
-        throw new AssertionError("org.hvkit.block.virtio is not installed");
     }
 }
