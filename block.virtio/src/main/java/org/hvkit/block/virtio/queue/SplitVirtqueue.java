@@ -105,7 +105,7 @@ public final class SplitVirtqueue {
         guestNotifications = true;
         brokenReason = !layout.fitsIn(memory) ? RING_OUTSIDE_RAM
                 // Our used-ring writes must never feed back into what pop reads: that would let
-                // one kick pop more than the queue size, without bound (found by fuzzing).
+                // one kick pop more than the queue size, without bound (found with the virtqueue fuzz target).
                 : layout.usedRingOverlaps() ? USED_RING_OVERLAPS : null;
     }
 
