@@ -403,7 +403,13 @@ class BlkRequestFuzzTest {
             f.device.notifyQueue(0);
             f.pollAll();
             assertThat(f.drivers[0].pollUsed()).as("queue 0 after reset").isEqualTo(head);
-            assertThat(f.readCompleted(0, 0, 0)).as("queue 0's read after reset").isTrue();
+            if (onlyReads()) {
+                assertThat(f.readCompleted(0, 0, 0)).as("queue 0's read after reset").isTrue();
+            } else {
+                // The disk keeps what the chains before the reset wrote: only the status is certain.
+                assertThat(f.memory.readByte(FuzzDevice.status(0, 0))).as("queue 0's status after reset")
+                        .isEqualTo((byte) VirtioBlkProtocol.S_OK);
+            }
             assertThat(f.device.status() & DeviceStatus.NEEDS_RESET).isZero();
         }
     }
