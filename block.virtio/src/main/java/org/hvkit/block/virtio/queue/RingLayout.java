@@ -74,6 +74,25 @@ public record RingLayout(int size, long descTable, long availRing, long usedRing
                 && memory.contains(usedRing, usedBytes(size));
     }
 
+    /**
+     * Tells whether the used ring shares bytes with the descriptor table or the available
+     * ring. The device writes the used ring; if it overlaps what the device reads, its own
+     * pushes rewrite descriptors, heads or avail->idx, and a guest can make one kick pop
+     * without end. Call only for a layout that {@linkplain #fitsIn fits} guest RAM, so that no
+     * end address overflows.
+     *
+     * @return true if the device must refuse the layout
+     */
+    public boolean usedRingOverlaps() {
+        long usedEnd = usedRing + usedBytes(size);
+        return overlaps(descTable, descTable + (long) VirtioRing.DESC_SIZE * size, usedRing, usedEnd)
+                || overlaps(availRing, availRing + availBytes(size), usedRing, usedEnd);
+    }
+
+    private static boolean overlaps(long from, long to, long otherFrom, long otherTo) {
+        return from < otherTo && otherFrom < to;
+    }
+
     /** The address of descriptor {@code index} (below the size) in the direct table. */
     public long descriptor(int index) {
         return descTable + (long) VirtioRing.DESC_SIZE * index;

@@ -48,6 +48,7 @@ public final class SplitVirtqueue {
     static final String TOO_MANY_IN_FLIGHT = "more heads in use than the queue size";
     static final String HEAD_OUT_OF_RANGE = "available head index out of range";
     static final String RING_OUTSIDE_RAM = "ring outside guest RAM";
+    static final String USED_RING_OVERLAPS = "used ring overlaps the descriptor table or the available ring";
 
     private final GuestMemory memory;
     private final RingLayout layout;
@@ -72,7 +73,8 @@ public final class SplitVirtqueue {
 
     /**
      * Configures a queue; it starts healthy, with guest notifications enabled, unless the
-     * rings do not lie in guest RAM, in which case it starts BROKEN.
+     * rings do not lie in guest RAM or the used ring overlaps the descriptor table or the
+     * available ring, in which case it starts BROKEN.
      *
      * @param memory the guest memory
      * @param layout the queue size and ring addresses, as the driver wrote them
@@ -101,7 +103,10 @@ public final class SplitVirtqueue {
         signalledUsedValid = false;
         unsignalled = false;
         guestNotifications = true;
-        brokenReason = layout.fitsIn(memory) ? null : RING_OUTSIDE_RAM;
+        brokenReason = !layout.fitsIn(memory) ? RING_OUTSIDE_RAM
+                // Our used-ring writes must never feed back into what pop reads: that would let
+                // one kick pop more than the queue size, without bound (found with the virtqueue fuzz target).
+                : layout.usedRingOverlaps() ? USED_RING_OVERLAPS : null;
     }
 
     /**

@@ -125,6 +125,7 @@ class BlkRequestFuzzTest {
             long otherSector = data.consumeInt(0, (int) CAPACITY_SECTORS - 1) & ~(blkSize / 512 - 1);
             int otherHead = f.offerRead(1, 0, otherSector);
             watch.sync();
+            chains.replaceAll(this::asTheDeviceReadsIt);
             allowDeviceWrites();
             long requestsBefore = f.device.queue(0).stats().requests();
 
@@ -204,6 +205,28 @@ class BlkRequestFuzzTest {
             ring.publish();
             chains.add(new Chain(head, type, sector, segments));
             return true;
+        }
+
+        /**
+         * The chain with the type and sector the device will read: the first 16 readable bytes,
+         * wherever the guest pointed its first segments, after every chain was written.
+         */
+        private Chain asTheDeviceReadsIt(Chain c) {
+            byte[] header = new byte[16];
+            int at = 0;
+            for (Segment s : c.segments()) {
+                if (s.writable() || at == header.length) {
+                    continue;
+                }
+                int n = (int) Math.min(s.length(), header.length - at);
+                if (!f.memory.contains(s.address(), n)) {
+                    return c; // the device refuses the chain before it reads a header
+                }
+                f.memory.read(s.address(), header, at, n);
+                at += n;
+            }
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return new Chain(c.head(), b.getInt(0), b.getLong(8), c.segments());
         }
 
         private void rewriteDirections(int head, List<Segment> segments) {
@@ -380,7 +403,13 @@ class BlkRequestFuzzTest {
             f.device.notifyQueue(0);
             f.pollAll();
             assertThat(f.drivers[0].pollUsed()).as("queue 0 after reset").isEqualTo(head);
-            assertThat(f.readCompleted(0, 0, 0)).as("queue 0's read after reset").isTrue();
+            if (onlyReads()) {
+                assertThat(f.readCompleted(0, 0, 0)).as("queue 0's read after reset").isTrue();
+            } else {
+                // The disk keeps what the chains before the reset wrote: only the status is certain.
+                assertThat(f.memory.readByte(FuzzDevice.status(0, 0))).as("queue 0's status after reset")
+                        .isEqualTo((byte) VirtioBlkProtocol.S_OK);
+            }
             assertThat(f.device.status() & DeviceStatus.NEEDS_RESET).isZero();
         }
     }

@@ -144,6 +144,21 @@ final class SeedCorpus {
         w.integer(0, 7, 5); // asynchronous: the chain stays in flight
         w.integer(0, 7, 7); // reset with the chain in flight
         seeds.put("reset-in-flight", w.toBytes());
+
+        // The used ring placed so that used->ring[0].len is avail->idx: the device's own push
+        // makes 8 more chains "available", and a kick pops more than the queue size.
+        w = new SeedWriter().integer(0, 15, 3).bool(false).bool(false).bool(true).integer(0, 3, 2)
+                .integer(ADDRESS_RANGE_MIN, VQ_NEAR_MAX, 0).integer(ADDRESS_RANGE_MIN, VQ_NEAR_MAX, 0x200)
+                .integer(ADDRESS_RANGE_MIN, VQ_NEAR_MAX, 0x200 + 2 - 8);
+        for (int i = 0; i < s; i++) {
+            desc(w, s, i, 0x1000, 1, WRITE, 0); // pushes rewrite the heads too: all of them valid
+        }
+        publish(w, s, 0, 0, 1);
+        w.integer(0, 7, 5).bool(false).int32(9);
+        for (int i = 0; i < s; i++) {
+            w.bool(false).int32(1);
+        }
+        seeds.put("used-ring-over-avail-idx", w.toBytes());
         return seeds;
     }
 

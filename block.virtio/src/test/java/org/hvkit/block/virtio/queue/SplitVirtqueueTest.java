@@ -211,6 +211,28 @@ class SplitVirtqueueTest {
     }
 
     @Test
+    void shouldStartBrokenWhenTheUsedRingOverlapsTheAvailRing() {
+        GuestMemory memory = GuestMemory.allocate(0x10000, 0x1000);
+        // used->ring[0].len lands on avail->idx: every push would publish more heads.
+        RingLayout layout = new RingLayout(8, 0x10000, 0x10200, 0x10200 + 2 - 8);
+
+        SplitVirtqueue q = new SplitVirtqueue(memory, layout, 0);
+
+        assertThat(q.isBroken()).isTrue();
+        assertThat(q.brokenReason()).isEqualTo(SplitVirtqueue.USED_RING_OVERLAPS);
+        assertThat(q.pop()).isNull();
+    }
+
+    @Test
+    void shouldStartBrokenWhenTheUsedRingOverlapsTheDescriptorTable() {
+        GuestMemory memory = GuestMemory.allocate(0x10000, 0x1000);
+
+        SplitVirtqueue q = new SplitVirtqueue(memory, new RingLayout(8, 0x10000, 0x10200, 0x10040), 0);
+
+        assertThat(q.brokenReason()).isEqualTo(SplitVirtqueue.USED_RING_OVERLAPS);
+    }
+
+    @Test
     void shouldServeAgainAfterReset() {
         RingFixture f = new RingFixture(8, 0);
         f.driver.offer(9);
