@@ -200,25 +200,46 @@ final class SlicedScheduler implements BhScheduler {
     public boolean runScheduled(LoopCounters counters) {
         // An idle poll costs a read, not an exchange: a push that comes after the read is
         // taken by the next poll, as one after the exchange would be.
-        boolean found = takeLocal();
+        BottomHalfImpl local = takeLocal();
+        BottomHalfImpl remote = null;
         if (INCOMING.getVolatile(this) != null) {
             // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
-            appendSlice((BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null));
-        } else if (!found && sliceHead == sliceTail) {
+            remote = (BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null);
+        }
+        if (remote != null || local != null) {
+            appendSlice(join(remote, local));
+        } else if (sliceHead == sliceTail) {
             return false; // nothing new and no slice left by an outer poll
         }
         return runCounted(counters);
     }
 
-    /** Moves the home thread's list into a slice of its own; false if it was empty. Home thread. */
-    private boolean takeLocal() {
+    /** Takes the home thread's list, or null if it is empty. Home thread. */
+    private BottomHalfImpl takeLocal() {
         BottomHalfImpl first = (BottomHalfImpl) LOCAL.getAcquire(this);
-        if (first == null) {
-            return false;
+        if (first != null) {
+            LOCAL.setRelease(this, null);
         }
-        LOCAL.setRelease(this, null);
-        appendSlice(first);
-        return true;
+        return first;
+    }
+
+    /**
+     * One slice of what one poll takes: the other threads' BHs, then the home thread's, each
+     * newest first. Walks the taken incoming list only when both have BHs, and that list is
+     * the loop's own by then. Home thread.
+     */
+    private static BottomHalfImpl join(BottomHalfImpl remote, BottomHalfImpl local) {
+        if (remote == null) {
+            return local;
+        }
+        if (local != null) {
+            BottomHalfImpl tail = remote;
+            while (tail.next != null) {
+                tail = tail.next;
+            }
+            tail.next = local;
+        }
+        return remote;
     }
 
     @Override
@@ -227,8 +248,7 @@ final class SlicedScheduler implements BhScheduler {
         if (last == closedMarker) {
             return;
         }
-        takeLocal();
-        appendSlice(last);
+        appendSlice(join(last, takeLocal()));
         // A failing callback leaves the rest of its slice queued for the next round.
         BhScheduler.runDespiteFailures(() -> runCounted(counters), 1);
     }
