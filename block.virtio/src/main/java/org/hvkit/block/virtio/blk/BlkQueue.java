@@ -70,6 +70,8 @@ public final class BlkQueue {
     private static final int IN_HANDLER = 1;
     /** {@link #deferral} bit: a push inside the handler published a completion. */
     private static final int INTERRUPT_DUE = 2;
+    /** Requests one handler run may take, in rings' worth: the per-kick bound on work. */
+    static final int KICK_BUDGET_RINGS = 4;
     /** How long a timed-out detach waits for the old context to orphan the requests in flight. */
     private static final Duration ABANDON_GRACE = Duration.ofSeconds(1);
     private static final RingPosition NO_RING = new RingPosition(0, 0, 0, 0, 0);
@@ -596,13 +598,25 @@ public final class BlkQueue {
         }
     }
 
-    /** Only the home thread, inside the deferral section: drain until the ring stays empty. */
+    /**
+     * Only the home thread, inside the deferral section: drain until the ring stays empty, or
+     * until this run's budget of {@link #KICK_BUDGET_RINGS} rings' worth of requests is spent.
+     * A guest that keeps the ring full (or makes the device's own writes refill it, with a
+     * buffer laid over the available ring) thus cannot hold the IOThread: the handler sets its
+     * notifier again and goes on in the next poll, after the context's other work.
+     */
     private void serve(Binding b) {
         SplitVirtqueue q = vq;
+        int budget = KICK_BUDGET_RINGS * q.layout().size();
         boolean again;
         do {
             q.enableGuestNotifications(false);
-            if (!drain(q, b)) {
+            budget = drain(q, b, budget);
+            if (budget < 0) {
+                return;
+            }
+            if (budget == 0) {
+                b.kick.set(); // notifications stay off: this queue is polled again next time
                 return;
             }
             again = q.enableGuestNotifications(true);
@@ -612,18 +626,23 @@ public final class BlkQueue {
         }
     }
 
-    /** Pops and handles until the ring is empty; false if a request was malformed or we stopped. */
-    private boolean drain(SplitVirtqueue q, Binding b) {
-        for (VirtqueueElement e; serving(b) && (e = q.pop()) != null; ) {
+    /**
+     * Pops and handles until the ring is empty or {@code budget} requests were taken.
+     *
+     * @return the budget left, or -1 if a request was malformed or the queue stopped
+     */
+    private int drain(SplitVirtqueue q, Binding b, int budget) {
+        for (VirtqueueElement e; budget > 0 && serving(b) && (e = q.pop()) != null; ) {
+            budget--;
             counters.request();
             int result = handler.handle(e);
             counters.inFlight(handler.inFlight());
             if (result == VirtioBlkRequestHandler.DEVICE_ERROR) {
                 fail();
-                return false;
+                return -1;
             }
         }
-        return serving(b);
+        return serving(b) ? budget : -1;
     }
 
     /**
