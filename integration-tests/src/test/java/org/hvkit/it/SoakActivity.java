@@ -223,7 +223,7 @@ abstract class SoakActivity {
         }
     }
 
-    /** An extra IOThread configured, used once and removed, again and again. */
+    /** An extra IOThread of one name configured, used once and removed, again and again. */
     static final class IoThreadChurn extends SoakActivity {
         private static final String NAME = "it-soak-churn";
 
@@ -243,8 +243,11 @@ abstract class SoakActivity {
             long cycles = 0;
             try {
                 while (running()) {
+                    // A new configuration alias each cycle (the context's name stays NAME): a
+                    // factory configuration deleted and at once made again under the same alias
+                    // was now and then never delivered to SCR here (no error, every thread idle).
                     var configuration = configurationAdmin.getFactoryConfiguration(
-                            Configurations.IOTHREAD_PID, NAME, "?");
+                            Configurations.IOTHREAD_PID, NAME + "-" + cycles, "?");
                     configuration.update(Dictionaries.of("name", NAME));
                     AioContext added = tracker.waitForService(Services.TIMEOUT_MS);
                     if (added == null) {
