@@ -75,7 +75,10 @@ public class BadInputIT {
                 new Case("iothread.vq.mapping=iothread0,iothread0", "iothread0",
                         "iothread.vq.mapping", "iothread0,iothread0"),
                 new Case("serial of 21 bytes", "serial must be at most 20 bytes", "serial", "123456789012345678901"),
-                new Case("drain.timeout.ms=-5", "drain.timeout.ms must be 1 to", "drain.timeout.ms", -5));
+                new Case("drain.timeout.ms=-5", "drain.timeout.ms must be 1 to", "drain.timeout.ms", -5),
+                new Case("transport=vhost-user without socket", "transport=vhost-user needs a socket path",
+                        "transport", "vhost-user"),
+                new Case("transport=carrier-pigeon", "carrier-pigeon", "transport", "carrier-pigeon"));
         int n = 0;
         for (Case c : cases) {
             String id = "it-bad" + n++;

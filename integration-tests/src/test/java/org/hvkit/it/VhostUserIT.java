@@ -27,7 +27,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -58,9 +57,6 @@ public class VhostUserIT {
 
     @Inject
     private ConfigurationAdmin configurationAdmin;
-
-    @Inject
-    private ServiceComponentRuntime scr;
 
     @Configuration
     public Option[] config() {
@@ -123,22 +119,6 @@ public class VhostUserIT {
         } finally {
             configuration.delete();
             device.close();
-        }
-    }
-
-    @Test
-    public void shouldFailActivationOfAVhostUserDeviceWithoutASocket() throws Exception {
-        var configuration = configurationAdmin.getFactoryConfiguration(DEVICE_PID, "it-vhost-nosock", "?");
-        Dictionary<String, Object> properties = Dictionaries.of("id", "it-vhost-nosock");
-        properties.put("capacity", "8M");
-        properties.put("transport", "vhost-user");
-        try {
-            configuration.update(properties);
-
-            String failure = ActivationFailures.ofDevice(scr, context, "it-vhost-nosock");
-            assertTrue(failure, failure.contains("virtio-blk 'it-vhost-nosock': transport=vhost-user needs a socket path"));
-        } finally {
-            configuration.delete();
         }
     }
 
