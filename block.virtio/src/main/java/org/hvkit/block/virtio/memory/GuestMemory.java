@@ -119,8 +119,13 @@ public final class GuestMemory {
         Objects.checkFromIndexSize(offset, length, dst.length);
         MemoryRegion r = find(address, length);
         if (r == null) {
-            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
-                p.region.buffer().get(p.region.offset(p.address), dst, offset + p.done, p.length);
+            requireSpan(address, length);
+            for (int done = 0; done < length; ) {
+                long at = address + done;
+                MemoryRegion p = find(at, 1);
+                int n = pieceLength(p, at, length - done);
+                p.buffer().get(p.offset(at), dst, offset + done, n);
+                done += n;
             }
             return;
         }
@@ -139,8 +144,13 @@ public final class GuestMemory {
         Objects.checkFromIndexSize(offset, length, src.length);
         MemoryRegion r = find(address, length);
         if (r == null) {
-            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
-                p.region.buffer().put(p.region.offset(p.address), src, offset + p.done, p.length);
+            requireSpan(address, length);
+            for (int done = 0; done < length; ) {
+                long at = address + done;
+                MemoryRegion p = find(at, 1);
+                int n = pieceLength(p, at, length - done);
+                p.buffer().put(p.offset(at), src, offset + done, n);
+                done += n;
             }
             return;
         }
@@ -164,8 +174,13 @@ public final class GuestMemory {
         Objects.checkFromIndexSize(dstIndex, length, dst.limit());
         MemoryRegion r = find(address, length);
         if (r == null) {
-            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
-                dst.put(dstIndex + p.done, p.region.buffer(), p.region.offset(p.address), p.length);
+            requireSpan(address, length);
+            for (int done = 0; done < length; ) {
+                long at = address + done;
+                MemoryRegion p = find(at, 1);
+                int n = pieceLength(p, at, length - done);
+                dst.put(dstIndex + done, p.buffer(), p.offset(at), n);
+                done += n;
             }
             return;
         }
@@ -189,8 +204,13 @@ public final class GuestMemory {
         Objects.checkFromIndexSize(srcIndex, length, src.limit());
         MemoryRegion r = find(address, length);
         if (r == null) {
-            for (Piece p = firstPiece(address, length); p != null; p = p.next()) {
-                p.region.buffer().put(p.region.offset(p.address), src, srcIndex + p.done, p.length);
+            requireSpan(address, length);
+            for (int done = 0; done < length; ) {
+                long at = address + done;
+                MemoryRegion p = find(at, 1);
+                int n = pieceLength(p, at, length - done);
+                p.buffer().put(p.offset(at), src, srcIndex + done, n);
+                done += n;
             }
             return;
         }
@@ -236,42 +256,20 @@ public final class GuestMemory {
         return true;
     }
 
-    /** The first piece of a copy across adjoining regions; throws if the range is not all RAM. */
-    private Piece firstPiece(long address, int length) {
+    /** Throws unless {@code [address, address + length)} runs across adjoining regions. */
+    private void requireSpan(long address, int length) {
         if (!spans(address, length)) {
             throw new GuestMemoryException(address, length);
         }
-        return new Piece(address, 0, length).fit();
     }
 
     /**
-     * One region's part of a copy across adjoining regions, and the way to the next. Made
-     * only on that rare path; the common one, inside a region, allocates nothing.
+     * How much of a copy across adjoining regions, at {@code at} with {@code left} bytes to
+     * go, region {@code r} (the one holding {@code at}) holds. No allocation: a copy over a
+     * seam is still on the request path.
      */
-    private final class Piece {
-        final long address;
-        final int done;
-        final int total;
-        MemoryRegion region;
-        int length;
-
-        Piece(long address, int done, int total) {
-            this.address = address;
-            this.done = done;
-            this.total = total;
-        }
-
-        /** Finds this piece's region and how much of the copy it holds. */
-        Piece fit() {
-            region = find(address, 1);
-            length = (int) Math.min(total - done, region.guestAddress() + region.size() - address);
-            return this;
-        }
-
-        Piece next() {
-            int nextDone = done + length;
-            return nextDone == total ? null : new Piece(address + length, nextDone, total).fit();
-        }
+    private static int pieceLength(MemoryRegion r, long at, int left) {
+        return (int) Math.min(left, r.guestAddress() + r.size() - at);
     }
 
     private MemoryRegion find(long address, long length) {
