@@ -149,7 +149,8 @@ public class HotSwapIT {
         // context back: it bounds the stall that swap can cause.
         long longestConfigSwap = 0;
         long longestUpdateSwap = 0;
-        try {
+        String longestUpdateTimeline = "";
+        try (SwapTimeline timeline = new SwapTimeline(context, impl.getBundleId())) {
             for (; swaps < SWAPS; swaps++) {
                 if (workload.isDone()) {
                     throw new AssertionError("the workload ended after " + swaps + " of " + SWAPS
@@ -166,8 +167,13 @@ public class HotSwapIT {
                 } else {
                     Path jar = toVariant ? variant : original;
                     what = "swap " + swaps + ": update " + IMPL + " -> " + jar.getFileName();
+                    timeline.start();
                     swapBuild(impl, jar);
-                    longestUpdateSwap = Math.max(longestUpdateSwap, System.nanoTime() - start);
+                    long took = System.nanoTime() - start;
+                    if (took > longestUpdateSwap) {
+                        longestUpdateSwap = took;
+                        longestUpdateTimeline = timeline.toString();
+                    }
                     toVariant = !toVariant;
                 }
                 log.add(what);
@@ -207,6 +213,7 @@ public class HotSwapIT {
                 result.latencyP50Nanos() / 1000, result.latencyP99Nanos() / 1000,
                 result.latencyP999Nanos() / 1000, result.latencyMaxNanos() / 1000);
         System.out.println("HotSwapIT: " + figures);
+        System.out.println("HotSwapIT: the longest update, from its start: " + longestUpdateTimeline);
 
         assertEquals(figures, SWAPS, swaps);
         assertEquals("errors: " + figures, 0, result.errors());

@@ -1,0 +1,89 @@
+package org.hvkit.it;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.hvkit.aio.AioContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.AllServiceListener;
+
+/**
+ * What happened during one swap, and when: the bundle's life-cycle events and the contexts'
+ * registrations, in milliseconds from the swap's start. It tells where a slow swap spent its
+ * time (the old build stopping, the new one resolving, its contexts coming up).
+ *
+ * <p>Thread-safety: {@link #start} and {@link #toString} from the test's thread; the
+ * listeners record from whichever thread fires the event, under this object's lock.
+ */
+final class SwapTimeline implements AutoCloseable {
+
+    private final BundleContext context;
+    private final long bundleId;
+    private final List<String> events = new ArrayList<>();
+    private final SynchronousBundleListener bundles = this::bundleChanged;
+    private final AllServiceListener services = this::serviceChanged;
+    private long start;
+
+    /** Listens to bundle {@code bundleId}'s events and to every context's registration. */
+    SwapTimeline(BundleContext context, long bundleId) throws InvalidSyntaxException {
+        this.context = context;
+        this.bundleId = bundleId;
+        context.addBundleListener(bundles);
+        context.addServiceListener(services, "(objectClass=" + AioContext.class.getName() + ")");
+    }
+
+    /** Forgets what was recorded and starts the clock. */
+    synchronized void start() {
+        events.clear();
+        start = System.nanoTime();
+    }
+
+    private void bundleChanged(BundleEvent event) {
+        if (event.getBundle().getBundleId() == bundleId) {
+            record("bundle " + bundleEventName(event.getType()));
+        }
+    }
+
+    private void serviceChanged(ServiceEvent event) {
+        Object name = event.getServiceReference().getProperty(AioContext.CONTEXT_NAME);
+        switch (event.getType()) {
+            case ServiceEvent.REGISTERED -> record(name + " registered");
+            case ServiceEvent.UNREGISTERING -> record(name + " unregistering");
+            default -> {
+                // A modified context service is not part of a swap's timeline.
+            }
+        }
+    }
+
+    private synchronized void record(String what) {
+        events.add(String.format("%.1f ms %s", (System.nanoTime() - start) / 1e6, what));
+    }
+
+    @Override
+    public synchronized String toString() {
+        return String.join(", ", events);
+    }
+
+    @Override
+    public void close() {
+        context.removeBundleListener(bundles);
+        context.removeServiceListener(services);
+    }
+
+    private static String bundleEventName(int type) {
+        return switch (type) {
+            case BundleEvent.STOPPING -> "stopping";
+            case BundleEvent.STOPPED -> "stopped";
+            case BundleEvent.UNRESOLVED -> "unresolved";
+            case BundleEvent.UPDATED -> "updated";
+            case BundleEvent.RESOLVED -> "resolved";
+            case BundleEvent.STARTING -> "starting";
+            case BundleEvent.STARTED -> "started";
+            default -> "event " + type;
+        };
+    }
+}
