@@ -202,6 +202,9 @@ public final class AioContextImpl implements AioContext {
             long timeout = notified ? 0 : computeTimeoutNanos();
             if (timeout != 0) {
                 c.blockingWaits++;
+                // A sleeping loop keeps nothing alive through the oneshots it ran; the wait
+                // costs a system call, beside which this is cheap.
+                scheduler.releaseSpares();
                 channels.select(timeout);
             } else if (channels.hasChannels()) {
                 channels.select(0);

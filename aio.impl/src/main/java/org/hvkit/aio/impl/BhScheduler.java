@@ -119,6 +119,13 @@ interface BhScheduler {
      */
     void closeAndRunLast(LoopCounters counters);
 
+    /**
+     * Drops what spent BHs kept for reuse still hold (their callbacks), so that nothing stays
+     * reachable through them while the loop sleeps. Home thread, before it blocks.
+     */
+    default void releaseSpares() {
+    }
+
     /** Adds every pending BH to {@code out}, in visiting order. Only the home thread. */
     void collectPending(List<PendingBottomHalf> out);
 

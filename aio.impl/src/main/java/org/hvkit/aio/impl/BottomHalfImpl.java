@@ -153,15 +153,29 @@ public final class BottomHalfImpl implements BottomHalf {
      * holds it. Only the home thread, before it links the BH.
      */
     void reuse(String name, Runnable callback, String owner, int initialFlags) {
-        this.name = Objects.requireNonNull(name, "name");
-        this.callback = Objects.requireNonNull(callback, "callback");
-        this.owner = owner;
+        Objects.requireNonNull(name, "name");
+        // A reference store pays the collector's write barrier; a caller reusing oneshots
+        // mostly passes the same name and owner again, so those are stored only if they differ.
+        if (this.name != name) {
+            this.name = name;
+        }
+        if (this.owner != owner) {
+            this.owner = owner;
+        }
+        Objects.requireNonNull(callback, "callback");
+        // The spare keeps its last callback until the loop next waits (see
+        // SlicedScheduler.releaseSpares()), so a caller reusing one task stores nothing here.
+        if (this.callback != callback) {
+            this.callback = callback;
+        }
         FLAGS.set(this, initialFlags);
     }
 
     /** Drops the callback of a spent oneshot kept for reuse, so it holds nothing alive. Home thread. */
     void release() {
-        callback = null;
+        if (callback != null) {
+            callback = null;
+        }
     }
 
     /** Runs the callback. Only from the context's poll, in its home thread. */

@@ -107,8 +107,9 @@ final class SlicedScheduler implements BhScheduler {
             // The home thread reuses the oneshots it has run: none was ever handed out.
             BottomHalfImpl bh;
             if (spareCount > 0) {
+                // The slot keeps its reference: the BH is live anyway, and the push back
+                // overwrites it, which saves a store with its write barrier per oneshot.
                 bh = spareOneshots[--spareCount];
-                spareOneshots[spareCount] = null;
                 bh.reuse(name, callback, owner, flags);
             } else {
                 bh = new BottomHalfImpl(name, callback, owner, flags, this, context);
@@ -299,14 +300,27 @@ final class SlicedScheduler implements BhScheduler {
                 bh.run();
             }
             if ((old & BhFlags.ONESHOT) != 0 && spareCount < SPARE_ONESHOTS) {
-                // Done with for good: nothing else ever held it (see create()).
-                bh.release();
-                spareOneshots[spareCount++] = bh;
+                // Done with for good: nothing else ever held it (see create()). It keeps its
+                // callback until releaseSpares(): nulling it here and storing the next one
+                // costs two reference stores with the collector's barriers per oneshot, and
+                // a caller that reuses its task would store the same callback again.
+                // Mostly the slot it was taken from holds it still (see create()).
+                if (spareOneshots[spareCount] != bh) {
+                    spareOneshots[spareCount] = bh;
+                }
+                spareCount++;
             }
         }
         sliceHead = 0;
         sliceTail = 0;
         return progress;
+    }
+
+    @Override
+    public void releaseSpares() {
+        for (int i = 0; i < spareCount; i++) {
+            spareOneshots[i].release();
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import org.hvkit.aio.AioContextFactory;
+import org.hvkit.aio.ClockType;
 import org.hvkit.aio.monitor.BhQueue;
 import org.hvkit.aio.monitor.ContextSnapshot;
 import org.hvkit.aio.monitor.PendingBottomHalf;
@@ -100,6 +101,29 @@ class SlicedSchedulerContractTest extends AioContextContractTest {
         }
 
         assertThat(bh.get()).as("an unscheduled BH held by nothing but the test").isNull();
+    }
+
+    @Test
+    void shouldDropARunOneshotsCallbackOnceTheLoopWaits() throws InterruptedException {
+        WeakReference<?> callback = runOneshotOfItsOwn();
+        ctx.newTimer(ClockType.REALTIME, "wake", new Runs()).modRelativeNanos(MS);
+
+        ctx.poll(true); // waits for the timer: the spare oneshot must let its callback go first
+        for (int attempt = 0; attempt < 20 && callback.get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+
+        assertThat(callback.get()).as("the callback of a oneshot that ran, after the loop waited").isNull();
+    }
+
+    /** Schedules a oneshot whose callback only its BH holds, and runs it. */
+    private WeakReference<?> runOneshotOfItsOwn() {
+        Runs callback = new Runs();
+        ctx.scheduleOneshot("once", callback);
+        assertThat(ctx.poll(false)).isTrue();
+        assertThat(callback.count).isEqualTo(1);
+        return new WeakReference<>(callback);
     }
 
     private WeakReference<?> newUnscheduledBottomHalf() {
