@@ -2,7 +2,6 @@ package org.hvkit.block.virtio.blk;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.BottomHalf;
@@ -11,6 +10,7 @@ import org.hvkit.aio.EventNotifier;
 import org.hvkit.block.virtio.backend.BlockBackend;
 import org.hvkit.block.virtio.api.QueueSnapshot;
 import org.hvkit.block.virtio.api.QueueState;
+import org.hvkit.block.virtio.blk.BlkQueueAttachment.Binding;
 import org.hvkit.block.virtio.queue.SplitVirtqueue;
 import org.hvkit.block.virtio.queue.VirtqueueElement;
 import org.hvkit.block.virtio.transport.InterruptSink;
@@ -36,7 +36,8 @@ import org.hvkit.block.virtio.transport.InterruptSink;
  * {@link #quiesce} stop it and wait until nothing is in flight (device reset).
  *
  * <p>Hot swap (DESIGN §6), independent of the driver-facing states above: the context-bound
- * parts (kick notifier, interrupt BH) live in one {@link Binding}, and the queue moves
+ * parts (kick notifier, interrupt BH) live in one {@link Binding}, kept with their life-cycle
+ * in a {@link BlkQueueAttachment}, and the queue moves
  * {@linkplain Attachment#ATTACHED ATTACHED} → {@linkplain Attachment#DRAINING DRAINING} →
  * {@linkplain Attachment#DETACHED DETACHED} → ATTACHED: {@link #detach} stops popping, waits
  * for the requests in flight (they complete in the old context), raises the last interrupt
@@ -59,21 +60,12 @@ public final class BlkQueue {
         DETACHED
     }
 
-    /** {@link Binding#state}: the binding's context serves the queue. */
-    private static final int SERVING = 0;
-    /** {@link Binding#state}: a detach is waiting for the requests in flight. */
-    private static final int DRAINING = 1;
-    /** {@link Binding#state}: the notifier is closed and the BH deleted. */
-    private static final int CLOSED = 2;
-
     /** {@link #deferral} bit: the kick handler is running, so a push only marks the interrupt due. */
     private static final int IN_HANDLER = 1;
     /** {@link #deferral} bit: a push inside the handler published a completion. */
     private static final int INTERRUPT_DUE = 2;
     /** Requests one handler run may take, in rings' worth: the per-kick bound on work. */
     static final int KICK_BUDGET_RINGS = 4;
-    /** How long a timed-out detach waits for the old context to orphan the requests in flight. */
-    private static final Duration ABANDON_GRACE = Duration.ofSeconds(1);
     private static final RingPosition NO_RING = new RingPosition(0, 0, 0, 0, 0);
 
     private final int index;
@@ -86,15 +78,11 @@ public final class BlkQueue {
     private final Runnable pushedHook = this::onPushed;
 
     /**
-     * The current binding, or, while detached, the last one (CLOSED, kept for its context's
-     * name). Volatile: {@link #attach} builds the new binding completely, gives the handler its
-     * new backend, and only then writes this field; the new home thread reads it first in
-     * {@link #onKick} (pairs with that write), so it sees the binding, the new backend, and,
-     * through the detach that preceded, every write the old home thread made to the request
-     * state. The old binding is touched only by its own home thread (and by a detach that gave
-     * up on that thread, see {@link #abandonFromAnyThread}).
+     * The context binding and its hot-swap life-cycle. Its current binding is a volatile field,
+     * through which the request state passes from an old home thread to a new one; the request
+     * path reads it with one plain load of this final field and that volatile read.
      */
-    private volatile Binding binding;
+    private final BlkQueueAttachment attachment;
 
     /**
      * The ring indices as the queue left them, shown by a snapshot while detached (there is no
@@ -126,7 +114,7 @@ public final class BlkQueue {
     // Request state: written by the device's thread before running is set, or by the home
     // thread in drainStep(); read only by the home thread after it has read running. Across a
     // swap it passes from the old home thread to the new one through detach and attach (see
-    // the binding field).
+    // the current binding in BlkQueueAttachment).
     private SplitVirtqueue vq;
     private VirtioBlkRequestHandler handler;
     private InterruptSink sink;
@@ -145,39 +133,7 @@ public final class BlkQueue {
         this.index = index;
         this.onDeviceError = Objects.requireNonNull(onDeviceError, "onDeviceError");
         this.backend = Objects.requireNonNull(backend, "backend");
-        this.binding = new Binding(Objects.requireNonNull(context, "context"));
-    }
-
-    /** The context-bound objects: the unit a hot swap replaces. */
-    private final class Binding {
-        final AioContext context;
-        final EventNotifier kick;
-        final BottomHalf interrupt;
-        /**
-         * {@link #SERVING} → {@link #DRAINING} → {@link #CLOSED}, one way. Volatile: DRAINING
-         * is written by the detaching thread and read by the handler between requests (pairs
-         * with the read in {@link #serving}); CLOSED is written by the home thread as it closes
-         * the binding and read by kicks and snapshots from any thread.
-         */
-        volatile int state;
-
-        Binding(AioContext context) {
-            this.context = context;
-            this.kick = context.newEventNotifier("virtio-blk vq" + index + " kick", () -> onKick(this));
-            try {
-                this.interrupt = context.newBottomHalf("virtio-blk vq" + index + " irq", BlkQueue.this::sendInterrupt);
-            } catch (RuntimeException e) {
-                kick.close();
-                throw e;
-            }
-        }
-
-        /** Any thread, idempotent: both operations are allowed from any thread. */
-        void close() {
-            state = CLOSED;
-            kick.close();
-            interrupt.delete();
-        }
+        this.attachment = new BlkQueueAttachment(index, Objects.requireNonNull(context, "context"), new ServedQueue());
     }
 
     /** A detached queue's ring as the monitor sees it. */
@@ -191,16 +147,12 @@ public final class BlkQueue {
 
     /** The context serving this queue, or while detached the one that served it last. Thread-safety: any thread. */
     public AioContext context() {
-        return binding.context;
+        return attachment.current().context;
     }
 
     /** Where the queue stands with respect to contexts. Thread-safety: any thread; never blocks. */
     public Attachment attachment() {
-        return switch (binding.state) {
-            case SERVING -> Attachment.ATTACHED;
-            case DRAINING -> Attachment.DRAINING;
-            default -> Attachment.DETACHED;
-        };
+        return attachment.attachment();
     }
 
     /** True between {@link #start} and a halt or quiesce. Thread-safety: any thread. */
@@ -230,8 +182,8 @@ public final class BlkQueue {
      * @return the snapshot
      */
     public QueueSnapshot snapshot(Duration timeout) {
-        Binding b = binding;
-        if (b.state == CLOSED) {
+        Binding b = attachment.current();
+        if (b.isClosed()) {
             return detachedSnapshot(b);
         }
         try {
@@ -254,7 +206,7 @@ public final class BlkQueue {
 
     /** Only the home thread of {@code b}: vq and handler are that thread's to read. */
     private QueueSnapshot snapshotInHomeThread(Binding b) {
-        if (b.state == CLOSED) {
+        if (b.isClosed()) {
             return detachedSnapshot(b); // detached between our read and this call
         }
         BlkQueueStats stats = counters.snapshot();
@@ -295,8 +247,8 @@ public final class BlkQueue {
         this.vq = Objects.requireNonNull(queue, "queue");
         this.handler = Objects.requireNonNull(requestHandler, "requestHandler");
         this.sink = Objects.requireNonNull(interrupts, "interrupts");
-        Binding b = binding;
-        if (b.state == CLOSED) {
+        Binding b = attachment.current();
+        if (b.isClosed()) {
             parked = ringPosition();
             running = true; // attach gives the handler its backend and looks at the ring
             return;
@@ -319,13 +271,13 @@ public final class BlkQueue {
      */
     public void kick() {
         counters.kick();
-        Binding b = binding;
+        Binding b = attachment.current();
         // Set even when stopped: the handler checks running, and a kick lost before start is
         // covered by start's own set(). A kick that read the state just before the home thread
         // closed the notifier sets a closed notifier, which only sets a flag nobody polls
         // (EventNotifier.set never throws); the attach that follows sets the new notifier
         // after the close, so that kick is served too.
-        if (b.state != CLOSED) {
+        if (!b.isClosed()) {
             b.kick.set();
         }
     }
@@ -356,9 +308,9 @@ public final class BlkQueue {
      */
     void quiesce(Duration timeout) {
         running = false;
-        Binding b = binding;
-        if (b.state == CLOSED) {
-            forget(); // the detach handed the request state to us (see the binding field)
+        Binding b = attachment.current();
+        if (b.isClosed()) {
+            forget(); // the detach handed the request state to us (see the current binding)
             parked = NO_RING;
             return;
         }
@@ -381,12 +333,13 @@ public final class BlkQueue {
         }
     }
 
-    private static Duration remaining(long deadline) {
+    /** Any thread: the time left until {@code deadline}, at least a nanosecond. */
+    static Duration remaining(long deadline) {
         return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 
-    /** Sleeps a millisecond; false if interrupted (the flag is restored). */
-    private static boolean pause() {
+    /** Any thread: sleeps a millisecond; false if interrupted (the flag is restored). */
+    static boolean pause() {
         try {
             TimeUnit.MILLISECONDS.sleep(1);
             return true;
@@ -443,98 +396,7 @@ public final class BlkQueue {
      */
     public void detach(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        Binding b = binding;
-        if (b.state != SERVING) {
-            throw new IllegalStateException("queue " + index + " is not attached");
-        }
-        if (b.context.inContextThread()) {
-            throw new IllegalStateException("queue " + index + " cannot drain from its own home thread");
-        }
-        b.state = DRAINING; // pairs with the read in serving(): no pop after the handler sees it
-        if (!drained(b, System.nanoTime() + timeout.toNanos())) {
-            abandon(b);
-        }
-    }
-
-    /** The detaching thread: true once the home thread closed {@code b} with nothing in flight. */
-    private boolean drained(Binding b, long deadline) {
-        try {
-            while (b.context.call(() -> closeIfDrained(b), remaining(deadline)) > 0) {
-                if (System.nanoTime() - deadline >= 0 || !pause()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (ContextBusyException | IllegalStateException | CompletionException unanswered) {
-            return b.state == CLOSED; // a late closeIfDrained may have finished the job
-        }
-    }
-
-    /**
-     * Only the home thread of {@code b}: the requests in flight, or, once there are none, the
-     * last interrupt and the release of the binding, then 0. A call that ran late, after the
-     * detach gave up, finds the binding closed and does nothing.
-     */
-    private int closeIfDrained(Binding b) {
-        if (b.state == CLOSED) {
-            return 0;
-        }
-        int n = inFlight(handler);
-        if (n > 0) {
-            return n;
-        }
-        if (b.interrupt.isScheduled()) {
-            // Completions published since the last decision: decide now, the BH will not run.
-            b.interrupt.cancel();
-            sendInterrupt();
-        }
-        parked = ringPosition();
-        b.close(); // CLOSED, then the release: see kick() for a kick that read the state before
-        return 0;
-    }
-
-    /** The detaching thread, after the timeout: give up the requests in flight, in the home thread if it answers. */
-    private void abandon(Binding b) {
-        try {
-            b.context.call(() -> abandonInHomeThread(b), ABANDON_GRACE);
-        } catch (ContextBusyException | IllegalStateException | CompletionException unanswered) {
-            abandonFromAnyThread(b);
-        }
-    }
-
-    /** Only the home thread of {@code b}: orphan the requests, fail, close the binding. */
-    private Void abandonInHomeThread(Binding b) {
-        if (b.state == CLOSED) {
-            return null; // closeIfDrained won in the end: nothing was lost
-        }
-        VirtioBlkRequestHandler h = handler;
-        if (h != null) {
-            h.orphan();
-        }
-        b.interrupt.cancel();
-        parked = ringPosition();
-        fail();
-        b.close();
-        return null;
-    }
-
-    /**
-     * The detaching thread, when the old home thread does not answer: the same as
-     * {@link #abandonInHomeThread} with the operations that are safe from any thread.
-     */
-    private void abandonFromAnyThread(Binding b) {
-        if (b.state == CLOSED) {
-            return;
-        }
-        VirtioBlkRequestHandler h = handler; // written by start, which detach is serialised with
-        if (h == null) {
-            b.close(); // never started: nothing can be in flight, nothing to give up
-            return;
-        }
-        h.orphan();
-        parked = new RingPosition(parked.size(), parked.availIdx(), parked.usedIdx(), parked.lastAvailIdx(), 0);
-        fail();
-        b.close();
+        attachment.detach(timeout);
     }
 
     /**
@@ -552,23 +414,12 @@ public final class BlkQueue {
      */
     public void attach(AioContext context) {
         Objects.requireNonNull(context, "context");
-        if (binding.state != CLOSED) {
-            throw new IllegalStateException("queue " + index + " is not detached");
-        }
-        Binding fresh = new Binding(context); // fully built before anyone can see it
-        VirtioBlkRequestHandler h = handler;
-        if (h != null) {
-            h.backend(backend.forContext(context));
-        }
-        binding = fresh; // publishes all of the above to the new home thread (see the field)
-        if (running) {
-            fresh.kick.set();
-        }
+        attachment.attach(context);
     }
 
     /** Only a binding's home thread: may the handler pop? */
     private boolean serving(Binding b) {
-        return running && b.state == SERVING; // the state pairs with the write in detach
+        return running && b.isServing(); // the state pairs with the write in detach
     }
 
     /**
@@ -579,8 +430,9 @@ public final class BlkQueue {
      */
     private void onKick(Binding b) {
         b.kick.testAndClear();
-        // The volatile read of binding pairs with its write in attach (see the field).
-        if (binding != b || !serving(b)) {
+        // The volatile read of the current binding pairs with its write in attach (see
+        // BlkQueueAttachment's field).
+        if (attachment.current() != b || !serving(b)) {
             return; // stopped, draining, or kicked before DRIVER_OK: leave the ring alone
         }
         int ended;
@@ -661,7 +513,7 @@ public final class BlkQueue {
         if ((deferral & IN_HANDLER) != 0) {
             deferral |= INTERRUPT_DUE; // onKick decides once at its end
         } else {
-            binding.interrupt.schedule(); // once per burst: repeated schedules before it runs merge
+            attachment.current().interrupt.schedule(); // once per burst: repeated schedules before it runs merge
         }
     }
 
@@ -693,9 +545,68 @@ public final class BlkQueue {
      */
     void close() {
         running = false;
-        Binding b = binding;
-        if (b.state != CLOSED) {
-            b.close();
+        attachment.close();
+    }
+
+    /**
+     * The request state as the binding's life-cycle sees it ({@link BlkQueueAttachment.Served}).
+     * Allocated once, in the constructor.
+     *
+     * <p>Thread-safety: as {@link BlkQueueAttachment.Served} states per method.
+     */
+    private final class ServedQueue implements BlkQueueAttachment.Served {
+
+        @Override
+        public void onKick(Binding b) {
+            BlkQueue.this.onKick(b);
+        }
+
+        @Override
+        public void sendInterrupt() {
+            BlkQueue.this.sendInterrupt();
+        }
+
+        @Override
+        public int inFlight() {
+            return BlkQueue.inFlight(handler);
+        }
+
+        @Override
+        public void park() {
+            parked = ringPosition();
+        }
+
+        @Override
+        public void parkGivenUp() {
+            parked = new RingPosition(parked.size(), parked.availIdx(), parked.usedIdx(), parked.lastAvailIdx(), 0);
+        }
+
+        @Override
+        public boolean orphan() {
+            VirtioBlkRequestHandler h = handler; // written by start, which detach is serialised with
+            if (h == null) {
+                return false;
+            }
+            h.orphan();
+            return true;
+        }
+
+        @Override
+        public void fail() {
+            BlkQueue.this.fail();
+        }
+
+        @Override
+        public void serveFrom(AioContext context) {
+            VirtioBlkRequestHandler h = handler;
+            if (h != null) {
+                h.backend(backend.forContext(context));
+            }
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
         }
     }
 }
