@@ -25,7 +25,7 @@ import org.hvkit.aio.monitor.PendingBottomHalf;
  * lock-free; everything else only in the home thread. Correct for a single consumer: the
  * context guarantees that only its home thread polls.
  */
-final class SlicedScheduler implements BhScheduler {
+final class SlicedScheduler extends IncomingHead implements BhScheduler {
 
     static final String NAME = "sliced";
 
@@ -37,7 +37,7 @@ final class SlicedScheduler implements BhScheduler {
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            INCOMING = lookup.findVarHandle(SlicedScheduler.class, "incoming", BottomHalfImpl.class);
+            INCOMING = lookup.findVarHandle(IncomingHead.class, "incoming", BottomHalfImpl.class);
             LOCAL = lookup.findVarHandle(SlicedScheduler.class, "local", BottomHalfImpl.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -48,9 +48,10 @@ final class SlicedScheduler implements BhScheduler {
     private final BottomHalfImpl closedMarker =
             new BottomHalfImpl("<closed>", () -> { }, "", 0, this, null);
 
-    /** Head of the incoming list: written by producers' CAS and the poll's exchange. */
+    // The head of the incoming list is IncomingHead.incoming. These longs, laid out first,
+    // keep the fields below off its cache line pair.
     @SuppressWarnings("unused")
-    private volatile BottomHalfImpl incoming;
+    private long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 
     /**
      * BHs scheduled by the home thread since the last poll, newest first: the home thread is
@@ -61,7 +62,6 @@ final class SlicedScheduler implements BhScheduler {
     @SuppressWarnings("unused")
     private BottomHalfImpl local;
 
-    /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
     /**
      * Oneshots that have run, kept for the home thread's next ones, so that a steady stream of
      * oneshots allocates nothing. Home thread only (the poll that ran them, and create()).
@@ -69,6 +69,7 @@ final class SlicedScheduler implements BhScheduler {
     private final BottomHalfImpl[] spareOneshots = new BottomHalfImpl[SPARE_ONESHOTS];
     private int spareCount;
 
+    /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
     private Slice[] slices = newSlices(4);
     private int sliceHead;
     private int sliceTail;
