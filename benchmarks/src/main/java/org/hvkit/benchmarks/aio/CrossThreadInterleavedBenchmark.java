@@ -1,5 +1,6 @@
 package org.hvkit.benchmarks.aio;
 
+import org.hvkit.aio.monitor.ContextCounters;
 import java.util.concurrent.TimeUnit;
 import org.hvkit.benchmarks.Interleaving;
 import org.hvkit.benchmarks.TrialFigures;
@@ -47,6 +48,8 @@ public class CrossThreadInterleavedBenchmark {
     private CrossThreadTargets.Target[] targets;
     private RunCount[] ran;
     private long[] handedOver;
+    /** Each loop's counters when the trial began; null for loops that keep none. */
+    private ContextCounters[] countersAtStart;
     private int mask;
     private Interleaving turns;
     private boolean measuring;
@@ -61,9 +64,11 @@ public class CrossThreadInterleavedBenchmark {
         targets = new CrossThreadTargets.Target[LOOPS.length];
         ran = new RunCount[LOOPS.length];
         handedOver = new long[LOOPS.length];
+        countersAtStart = new ContextCounters[LOOPS.length];
         for (int i = 0; i < LOOPS.length; i++) {
             ran[i] = new RunCount();
             targets[i] = CrossThreadTargets.create(LOOPS[i], tasks, ran[i]);
+            countersAtStart[i] = targets[i].counters();
         }
         turns = new Interleaving(TimeUnit.MILLISECONDS.toNanos(sliceMillis), LOOPS);
     }
@@ -105,6 +110,16 @@ public class CrossThreadInterleavedBenchmark {
     public void tearDown(BenchmarkParams params) {
         for (int i = 0; i < LOOPS.length; i++) {
             TrialFigures.record(params, "rate." + LOOPS[i], turns.rate(i));
+            ContextCounters after = targets[i].counters();
+            if (after != null) {
+                // Warm-up included: how often the producer had to wake the loop, which tells
+                // whether the loop sleeps between the producer's hand-overs in its turns.
+                double n = Math.max(1, handedOver[i]);
+                TrialFigures.record(params, "wakeups.per.schedule." + LOOPS[i],
+                        (after.wakeUpsSent() - countersAtStart[i].wakeUpsSent()) / n);
+                TrialFigures.record(params, "blocking.waits.per.schedule." + LOOPS[i],
+                        (after.blockingWaits() - countersAtStart[i].blockingWaits()) / n);
+            }
             targets[i].close();
         }
     }

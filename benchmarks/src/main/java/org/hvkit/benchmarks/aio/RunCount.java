@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * <p>Thread-safety: {@link #increment()} from one thread only (the loop's); {@link #get()} from
  * any thread.
  */
-final class RunCount implements Runnable {
+final class RunCount extends RunCountPadding implements Runnable {
 
     private static final VarHandle VALUE;
 
@@ -24,6 +24,10 @@ final class RunCount implements Runnable {
 
     @SuppressWarnings("unused")
     private long value;
+
+    /** 128 bytes after the count, for what is allocated after it (see {@link RunCountPadding}). */
+    @SuppressWarnings("unused")
+    private long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 
     /** The loop's callback: counts one run. */
     @Override
