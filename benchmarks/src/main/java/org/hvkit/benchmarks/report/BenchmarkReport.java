@@ -167,15 +167,18 @@ public final class BenchmarkReport {
                         + " `Executors.newSingleThreadExecutor()` `execute()`. Interleaved: the four loops alive"
                         + " in one trial and served in turn, 50 ms each, so they share the machine's load; the"
                         + " ratios come from these. Separate: one trial per loop, one after another, with its"
-                        + " allocation.").blank()
+                        + " allocation. Wake-ups/schedule (IOThreads only, interleaved, warm-up included): how"
+                        + " often the producer found the loop asleep and had to wake it; each wake-up leaves"
+                        + " the loop idle for the kernel's wake-up latency.").blank()
                 .header("loop", "callbacks/s interleaved", "sliced / this", "callbacks/s separate", "sliced / this",
-                        "B/callback");
+                        "B/callback", "wake-ups/schedule interleaved");
         double slicedSeparate = runs.score(CROSS, "executor=sliced");
         for (String e : executors) {
             double mixed = runs.figure("rate." + e, CROSS_MIX);
             double separate = runs.score(CROSS, "executor=" + e);
             body.row(e, num(mixed, 0), ratio(sliced / mixed), num(separate, 0), ratio(slicedSeparate / separate),
-                    num(runs.alloc(CROSS, "executor=" + e), 1));
+                    num(runs.alloc(CROSS, "executor=" + e), 1),
+                    num(runs.figure("wakeups.per.schedule." + e, CROSS_MIX), 5));
         }
         double netty = sliced / runs.figure("rate.netty-nio", CROSS_MIX);
         double jdk = sliced / runs.figure("rate.jdk-single", CROSS_MIX);
