@@ -1,7 +1,7 @@
 package org.hvkit.benchmarks.aio;
 
-import org.hvkit.aio.monitor.ContextCounters;
 import java.util.concurrent.TimeUnit;
+import org.hvkit.aio.monitor.ContextCounters;
 import org.hvkit.benchmarks.Interleaving;
 import org.hvkit.benchmarks.TrialFigures;
 import org.openjdk.jmh.annotations.Benchmark;
