@@ -68,6 +68,12 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
      */
     private final BottomHalfImpl[] spareOneshots = new BottomHalfImpl[SPARE_ONESHOTS];
     private int spareCount;
+    /**
+     * Spares below this index have let their callbacks go ({@link #releaseSpares}); those at
+     * or above it, up to {@link #spareCount}, may still hold one. It keeps the release before
+     * each sleep to the spares pushed since the last. Home thread only.
+     */
+    private int heldFrom;
 
     /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
     private Slice[] slices = newSlices(4);
@@ -309,6 +315,7 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
                 if (spareOneshots[spareCount] != bh) {
                     spareOneshots[spareCount] = bh;
                 }
+                heldFrom = Math.min(heldFrom, spareCount);
                 spareCount++;
             }
         }
@@ -319,9 +326,10 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
 
     @Override
     public void releaseSpares() {
-        for (int i = 0; i < spareCount; i++) {
+        for (int i = heldFrom; i < spareCount; i++) {
             spareOneshots[i].release();
         }
+        heldFrom = spareCount;
     }
 
     @Override

@@ -117,6 +117,26 @@ class SlicedSchedulerContractTest extends AioContextContractTest {
         assertThat(callback.get()).as("the callback of a oneshot that ran, after the loop waited").isNull();
     }
 
+    @Test
+    void shouldDropTheCallbacksOfOneshotsRunAfterTheLastWaitToo() throws InterruptedException {
+        runOneshotOfItsOwn();
+        waitForATimer();
+        WeakReference<?> second = runOneshotOfItsOwn(); // reuses the spare the first one left
+
+        waitForATimer();
+        for (int attempt = 0; attempt < 20 && second.get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+
+        assertThat(second.get()).as("the callback of a oneshot run after the loop had waited once").isNull();
+    }
+
+    private void waitForATimer() {
+        ctx.newTimer(ClockType.REALTIME, "wake", new Runs()).modRelativeNanos(MS);
+        ctx.poll(true);
+    }
+
     /** Schedules a oneshot whose callback only its BH holds, and runs it. */
     private WeakReference<?> runOneshotOfItsOwn() {
         Runs callback = new Runs();
