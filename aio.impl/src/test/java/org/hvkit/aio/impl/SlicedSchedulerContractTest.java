@@ -95,10 +95,7 @@ class SlicedSchedulerContractTest extends AioContextContractTest {
     void shouldLetGarbageCollectorTakeUnscheduledBh() throws InterruptedException {
         WeakReference<?> bh = newUnscheduledBottomHalf();
 
-        for (int attempt = 0; attempt < 20 && bh.get() != null; attempt++) {
-            System.gc();
-            Thread.sleep(10);
-        }
+        awaitCollected(bh);
 
         assertThat(bh.get()).as("an unscheduled BH held by nothing but the test").isNull();
     }
@@ -106,13 +103,9 @@ class SlicedSchedulerContractTest extends AioContextContractTest {
     @Test
     void shouldDropARunOneshotsCallbackOnceTheLoopWaits() throws InterruptedException {
         WeakReference<?> callback = runOneshotOfItsOwn();
-        ctx.newTimer(ClockType.REALTIME, "wake", new Runs()).modRelativeNanos(MS);
 
-        ctx.poll(true); // waits for the timer: the spare oneshot must let its callback go first
-        for (int attempt = 0; attempt < 20 && callback.get() != null; attempt++) {
-            System.gc();
-            Thread.sleep(10);
-        }
+        waitForATimer(); // the loop sleeps: the spare oneshot must let its callback go first
+        awaitCollected(callback);
 
         assertThat(callback.get()).as("the callback of a oneshot that ran, after the loop waited").isNull();
     }
@@ -124,17 +117,23 @@ class SlicedSchedulerContractTest extends AioContextContractTest {
         WeakReference<?> second = runOneshotOfItsOwn(); // reuses the spare the first one left
 
         waitForATimer();
-        for (int attempt = 0; attempt < 20 && second.get() != null; attempt++) {
-            System.gc();
-            Thread.sleep(10);
-        }
+        awaitCollected(second);
 
         assertThat(second.get()).as("the callback of a oneshot run after the loop had waited once").isNull();
     }
 
+    /** Arms a timer 1 ms ahead and polls, blocking: the loop sleeps until the timer fires. */
     private void waitForATimer() {
         ctx.newTimer(ClockType.REALTIME, "wake", new Runs()).modRelativeNanos(MS);
         ctx.poll(true);
+    }
+
+    /** Asks for collections, up to 20 times 10 ms, until {@code ref} is cleared. */
+    private static void awaitCollected(WeakReference<?> ref) throws InterruptedException {
+        for (int attempt = 0; attempt < 20 && ref.get() != null; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
     }
 
     /** Schedules a oneshot whose callback only its BH holds, and runs it. */
