@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.hvkit.aio.AioContext;
+import org.osgi.framework.AllServiceListener;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.SynchronousBundleListener;
-import org.osgi.framework.AllServiceListener;
 
 /**
  * What happened during one swap, and when: the bundle's life-cycle events and the contexts'

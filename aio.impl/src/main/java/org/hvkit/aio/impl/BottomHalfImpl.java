@@ -173,9 +173,7 @@ public final class BottomHalfImpl implements BottomHalf {
 
     /** Drops the callback of a spent oneshot kept for reuse, so it holds nothing alive. Home thread. */
     void release() {
-        if (callback != null) {
-            callback = null;
-        }
+        callback = null;
     }
 
     /** Runs the callback. Only from the context's poll, in its home thread. */
