@@ -169,7 +169,10 @@ public interface AioContext extends Executor, AutoCloseable {
     EventNotifier newEventNotifier(String name, Runnable handler);
 
     /**
-     * Registers a non-blocking channel with the context's selector.
+     * Registers a non-blocking channel with the context's selector ({@code aio_set_fd_handler}).
+     * While any channel is registered the context does not busy-poll before it sleeps (QEMU
+     * disables polling while a handler without {@code io_poll} is registered): polling could
+     * not see the channel become ready, and would only spend its window.
      *
      * <p>Thread-safety: any thread. The handler runs in the home thread.
      *

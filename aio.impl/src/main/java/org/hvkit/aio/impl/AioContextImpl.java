@@ -153,7 +153,11 @@ public final class AioContextImpl implements AioContext {
         long timeout = blocking ? computeTimeoutNanos() : 0;
         long start = 0;
         boolean spun = false;
-        if (timeout != 0 && polling.enabled()) {
+        // Busy-polling watches BHs, timers and notifiers, not the selector: a channel's readiness
+        // shows only in a select. So, as QEMU turns polling off while an fd handler without
+        // io_poll is registered, a context with channels does not spin: it would burn its
+        // window on every wait without ever seeing the channel's work.
+        if (timeout != 0 && polling.enabled() && !channels.hasChannels()) {
             start = System.nanoTime();
             spun = true;
             if (polling.spin(start, timeout, workArrived)) {
