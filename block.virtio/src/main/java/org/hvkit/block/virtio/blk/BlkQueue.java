@@ -106,6 +106,14 @@ public final class BlkQueue {
     private volatile boolean running;
 
     /**
+     * The transport's kick channel, or null when kicks come through {@link #kick()} only.
+     * Volatile: written by the transport's thread before it kicks; the home thread reads it in
+     * the kick handler and moves the channel's registration to its context (pairs with the
+     * write in {@link #kickSource}).
+     */
+    private volatile KickSource kickSource;
+
+    /**
      * Set when the ring broke, a request was malformed, or a detach timed out; cleared when
      * the queue is quiesced (device reset). Volatile: the monitor reads it from any thread.
      */
@@ -283,6 +291,22 @@ public final class BlkQueue {
     }
 
     /**
+     * Makes the queue's contexts wait on {@code source}'s channel for kicks, as well as take
+     * them through {@link #kick()}; null stops that. The context serving the queue registers
+     * the channel in its kick handler, so this kicks once; a registration follows the queue
+     * through hot swaps, and kicks that arrive while it is detached wait in the channel.
+     *
+     * <p>Thread-safety: any thread; never blocks. The transport closes a source it replaced
+     * whenever it likes (see {@link KickSource}).
+     *
+     * @param source the kick channel, or null
+     */
+    public void kickSource(KickSource source) {
+        kickSource = source;
+        kick();
+    }
+
+    /**
      * Stops taking requests, at once and without waiting; in-flight requests still complete.
      * A device reset halts every queue before it waits for any.
      *
@@ -430,6 +454,7 @@ public final class BlkQueue {
      */
     private void onKick(Binding b) {
         b.kick.testAndClear();
+        b.watch(kickSource); // pairs with the write in kickSource(); a no-op unless it changed
         // The volatile read of the current binding pairs with its write in attach (see
         // BlkQueueAttachment's field).
         if (attachment.current() != b || !serving(b)) {
@@ -558,6 +583,12 @@ public final class BlkQueue {
 
         @Override
         public void onKick(Binding b) {
+            BlkQueue.this.onKick(b);
+        }
+
+        @Override
+        public void onSourceKick(Binding b) {
+            counters.kick();
             BlkQueue.this.onKick(b);
         }
 

@@ -1,9 +1,11 @@
 package org.hvkit.block.virtio.blk;
 
+import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import org.hvkit.aio.AioContext;
 import org.hvkit.aio.BottomHalf;
+import org.hvkit.aio.ChannelRegistration;
 import org.hvkit.aio.ContextBusyException;
 import org.hvkit.aio.EventNotifier;
 import org.hvkit.block.virtio.blk.BlkQueue.Attachment;
@@ -45,6 +47,9 @@ final class BlkQueueAttachment {
 
         /** The kick handler of binding {@code b}. Only the home thread of {@code b}. */
         void onKick(Binding b);
+
+        /** A kick through the kick source's channel: counted, then {@link #onKick}. Only the home thread of {@code b}. */
+        void onSourceKick(Binding b);
 
         /** The interrupt decision. Only the home thread: from the BH, or from a detach there. */
         void sendInterrupt();
@@ -120,6 +125,9 @@ final class BlkQueueAttachment {
          * closes the binding and read by kicks and snapshots from any thread.
          */
         private volatile int state;
+        /** The kick source whose channel is registered here, and its registration. Only the home thread. */
+        private KickSource watched;
+        private ChannelRegistration watchedRegistration;
 
         private Binding(AioContext context) {
             this.context = context;
@@ -146,11 +154,51 @@ final class BlkQueueAttachment {
             return state == CLOSED;
         }
 
-        /** Any thread, idempotent: both operations are allowed from any thread. */
+        /**
+         * Only the home thread: registers {@code source}'s channel in this binding's context,
+         * in place of the one registered before; null unregisters. A kick through the channel
+         * clears it and runs the queue's kick handler. A closed binding registers nothing.
+         */
+        void watch(KickSource source) {
+            if (source == watched || state == CLOSED) {
+                return;
+            }
+            unwatch();
+            watched = source;
+            if (source == null) {
+                return;
+            }
+            try {
+                watchedRegistration = context.registerChannel(source.channel(), SelectionKey.OP_READ,
+                        (registration, ready) -> {
+                            source.clear();
+                            queue.onSourceKick(this);
+                        });
+            } catch (IllegalArgumentException | IllegalStateException closed) {
+                // The transport closed the source since it set it, or the context is closing:
+                // its next source, or the next context, brings the next registration.
+                watchedRegistration = null;
+            }
+        }
+
+        private void unwatch() {
+            ChannelRegistration r = watchedRegistration;
+            if (r != null) {
+                watchedRegistration = null;
+                r.close();
+            }
+        }
+
+        /**
+         * Any thread, idempotent: every operation is allowed from any thread. Normally the home
+         * thread; a detach that gave up on it calls this from its own thread, and a late
+         * {@link #watch} in the home thread then finds the binding closed.
+         */
         void close() {
             state = CLOSED;
             kick.close();
             interrupt.delete();
+            unwatch();
         }
     }
 

@@ -360,6 +360,22 @@ public final class VirtioBlkDevice implements VirtioTransport, AutoCloseable {
         }
     }
 
+    /**
+     * Makes queue {@code index} take its kicks from {@code source}'s channel, waited on by the
+     * context serving the queue, as well as through {@link #notifyQueue}; null stops that (see
+     * {@link BlkQueue#kickSource}). A bad index is ignored.
+     *
+     * <p>Thread-safety: any thread; never blocks; lock-free.
+     *
+     * @param index the queue index
+     * @param source the kick channel, or null
+     */
+    public void kickSource(int index, KickSource source) {
+        if (index >= 0 && index < queues.length) {
+            queues[index].kickSource(source);
+        }
+    }
+
     /** {@inheritDoc} Thread-safety: the driver's thread, before DRIVER_OK; never blocks. */
     @Override
     public synchronized void interrupts(InterruptSink interruptSink) {

@@ -4,11 +4,11 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 
 /**
- * The few Linux system calls the JDK has no API for, through JNA's direct mapping: waiting on
- * several descriptors that are not JDK channels (the front-end's kick eventfds, which QEMU
- * creates non-blocking), reading and writing them without an exception per empty read, and
- * an eventfd of our own to wake the waiting thread. Direct mapping passes primitive arrays
- * without allocating on the Java heap.
+ * The few Linux system calls the JDK has no API for, through JNA's direct mapping: putting a
+ * descriptor the JDK did not make (the front-end's kick eventfds, which QEMU creates
+ * non-blocking) under a number a JDK channel owns, finding that number, and reading and
+ * writing eventfds without an exception per empty read. Direct mapping passes primitive
+ * arrays without allocating on the Java heap.
  *
  * <p>Thread-safety: every method may be called from any thread.
  */
@@ -18,8 +18,15 @@ final class LinuxCalls {
     static final int EFD_NONBLOCK = 0x800;
     /** {@code EFD_CLOEXEC}, which is {@code O_CLOEXEC}. */
     static final int EFD_CLOEXEC = 0x80000;
-    /** {@code POLLIN}. */
-    static final int POLLIN = 0x1;
+    /** {@code O_CLOEXEC}, for {@code dup3}. */
+    static final int O_CLOEXEC = 0x80000;
+    /** {@code FIONREAD}: the bytes a pipe holds, asked of either end. */
+    static final long FIONREAD = 0x541B;
+    /** {@code F_GETFL}: a descriptor's status flags. */
+    static final int F_GETFL = 3;
+    /** {@code O_ACCMODE}, and its value for a read-only descriptor. */
+    static final int O_ACCMODE = 3;
+    static final int O_RDONLY = 0;
 
     static {
         Native.register(LinuxCalls.class, NativeLibrary.getInstance("c"));
@@ -27,12 +34,6 @@ final class LinuxCalls {
 
     private LinuxCalls() {
     }
-
-    /**
-     * {@code poll(2)} over {@code nfds} entries of {@code struct pollfd}, two ints each: the
-     * descriptor, then events in the low and revents in the high half (little-endian).
-     */
-    static native int poll(int[] pollfds, long nfds, int timeoutMillis);
 
     /** {@code read(2)}: bytes read, or -1 (EAGAIN on an empty non-blocking eventfd). */
     static native long read(int fd, byte[] buffer, long count);
@@ -42,6 +43,18 @@ final class LinuxCalls {
 
     /** {@code eventfd(2)}: a new descriptor, or -1. */
     static native int eventfd(int initialValue, int flags);
+
+    /**
+     * {@code dup3(2)}: makes {@code newFd} refer to what {@code oldFd} refers to, closing what
+     * {@code newFd} referred to, in one step; {@code newFd}, or -1.
+     */
+    static native int dup3(int oldFd, int newFd, int flags);
+
+    /** {@code ioctl(2)} with an {@code int} out-argument, as {@link #FIONREAD} takes: 0, or -1. */
+    static native int ioctl(int fd, long request, int[] value);
+
+    /** {@code fcntl(2)} with a command that takes no argument, as {@link #F_GETFL}: the result, or -1. */
+    static native int fcntl(int fd, int command);
 
     /** {@code close(2)}. */
     static native int close(int fd);

@@ -1,5 +1,6 @@
 package org.hvkit.block.virtio.vhost;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -49,7 +50,8 @@ final class VhostUserBackend {
     }
 
     private final VirtioBlkDevice device;
-    private final KickPoller kicks;
+    /** The kick channel of each vring, or null; handed to the device's queue of that index. */
+    private final KickChannel[] kicks;
     private final CallNotifier calls;
     private final Vring[] vrings;
     private final long offeredFeatures;
@@ -58,9 +60,9 @@ final class VhostUserBackend {
     private long protocolFeatures;
     private MemoryTable table;
 
-    VhostUserBackend(VirtioBlkDevice device, KickPoller kicks, CallNotifier calls) {
+    VhostUserBackend(VirtioBlkDevice device, CallNotifier calls) {
         this.device = device;
-        this.kicks = kicks;
+        this.kicks = new KickChannel[device.numQueues()];
         this.calls = calls;
         this.vrings = new Vring[device.numQueues()];
         for (int i = 0; i < vrings.length; i++) {
@@ -163,8 +165,8 @@ final class VhostUserBackend {
         for (int i = 0; i < vrings.length; i++) {
             stop(i);
             vrings[i] = new Vring();
+            replaceKick(i, null);
         }
-        kicks.clear();
         calls.clear();
         device.status(0);
         table = null;
@@ -255,7 +257,7 @@ final class VhostUserBackend {
         stop(index);
         Vring v = vrings[index];
         if (v.kicked) {
-            kicks.unwatch(index);
+            replaceKick(index, null);
             v.kicked = false;
         }
         ByteBuffer reply = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
@@ -271,9 +273,28 @@ final class VhostUserBackend {
         }
         Vring v = vrings[index];
         stop(index); // a running vring resumes on the new descriptor
-        kicks.watch(index, m.takeFd(0));
+        KickChannel kick;
+        try {
+            kick = KickChannel.adopt(m.takeFd(0));
+        } catch (IOException e) {
+            throw new ProtocolException("SET_VRING_KICK for vring " + index + ": " + e.getMessage());
+        }
+        replaceKick(index, kick);
         v.kicked = true;
         maybeStart(index);
+    }
+
+    /**
+     * Gives vring {@code index}'s queue {@code kick} as its kick source, then closes the one it
+     * replaces: the context that had it registered releases it (see {@link KickChannel}).
+     */
+    private void replaceKick(int index, KickChannel kick) {
+        KickChannel previous = kicks[index];
+        kicks[index] = kick;
+        device.kickSource(index, kick);
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     private void setVringCall(VhostUserMessage m) throws ProtocolException {

@@ -17,11 +17,11 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * A vhost-user-blk export of one device: listens on a Unix socket and serves one front-end
  * (QEMU) at a time, each connection from a reset device. A malformed or out-of-order message
  * closes that connection with one log line; the listener then waits for the next front-end,
- * so a QEMU that reconnects is served. Kicks come through a {@link KickPoller}, interrupts
- * leave through a {@link CallNotifier}.
+ * so a QEMU that reconnects is served. Kicks come in through {@link KickChannel}s, which the
+ * queues' own IOThreads wait on; interrupts leave through a {@link CallNotifier}.
  *
  * <p>Threads: one listener thread serves the connection (accept, then read and handle one
- * message after another); one poller thread turns kicks into queue notifications.
+ * message after another); no thread stands between a kick and its queue.
  *
  * <p>Thread-safety: {@link #listen} and {@link #close()} from the device's owner; nothing
  * thrown by a connection leaves the listener thread.
@@ -34,7 +34,6 @@ public final class VhostUserServer implements AutoCloseable {
     private final Path socketPath;
     private final VirtioBlkDevice device;
     private final AFUNIXServerSocket server;
-    private final KickPoller kicks;
     private final CallNotifier calls;
     private final Thread listener;
     /** The connection being served, for close(); written by the listener thread. */
@@ -48,7 +47,6 @@ public final class VhostUserServer implements AutoCloseable {
         this.device = device;
         this.server = server;
         this.calls = new CallNotifier(deviceId, device.numQueues());
-        this.kicks = new KickPoller("vhost-user " + deviceId + " kicks", device.numQueues(), device::notifyQueue);
         device.interrupts(calls);
         this.listener = new Thread(this::serve, "vhost-user " + deviceId);
         listener.setDaemon(true);
@@ -127,7 +125,7 @@ public final class VhostUserServer implements AutoCloseable {
 
     /** The listener thread: serve one front-end, then leave the device reset. */
     private void serveConnection(AFUNIXSocket socket) {
-        VhostUserBackend backend = new VhostUserBackend(device, kicks, calls);
+        VhostUserBackend backend = new VhostUserBackend(device, calls);
         VhostUserConnection connection = null;
         try {
             connection = new VhostUserConnection(socket);
@@ -162,8 +160,8 @@ public final class VhostUserServer implements AutoCloseable {
                     + " internal error", e);
         } finally {
             current = null;
-            // The session ends before the socket closes: closing it also closes every descriptor
-            // it received that is still open, and the poller must not be polling those then.
+            // The session ends (queues stopped, device reset) before the front-end sees the
+            // socket close.
             endSession(backend);
             if (connection != null) {
                 connection.close();
@@ -192,7 +190,7 @@ public final class VhostUserServer implements AutoCloseable {
 
     /**
      * Stops listening, closes the connection (its session ends: queues stopped, device reset),
-     * stops the poller and removes the socket file. Idempotent.
+     * and removes the socket file. Idempotent.
      *
      * <p>Thread-safety: any thread but the listener's; waits for the listener thread.
      */
@@ -216,7 +214,6 @@ public final class VhostUserServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        kicks.close();
         try {
             Files.deleteIfExists(socketPath);
         } catch (IOException e) {

@@ -3,6 +3,11 @@ package org.hvkit.block.virtio.blk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,6 +262,105 @@ class BlkQueueSwapTest {
         assertThat(catchThrowable(() -> q1.attach(successor("test1"))))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(f.device.detachContext("test0", DRAIN)).isZero();
+    }
+
+    @Test
+    void shouldWaitOnItsKickSourceInWhicheverContextServesItAndStopWhenTheSourceIsRemoved() throws IOException {
+        f.initialise();
+        try (PipeKickSource kicks = new PipeKickSource()) {
+            f.device.kickSource(0, kicks);
+            f.poll(0); // the kick handler registers the channel
+            long kicksBefore = q0.stats().kicks();
+
+            offerAndPublish(0, VirtioBlkProtocol.T_IN);
+            kicks.kick();
+            f.poll(0);
+            assertThat(reap(0)).as("served on a kick through the channel alone").hasSize(1);
+            assertThat(kicks.pending()).as("the handler cleared the channel").isZero();
+            assertThat(q0.stats().kicks()).isEqualTo(kicksBefore + 1);
+
+            detachWhilePolling("test0", DRAIN);
+            offerAndPublish(1, VirtioBlkProtocol.T_OUT);
+            offerAndPublish(2, VirtioBlkProtocol.T_OUT);
+            kicks.kick();
+            f.poll(0);
+            assertThat(reap(0)).as("the old context no longer waits on the channel").isEmpty();
+            assertThat(kicks.pending()).as("the kick waits in the channel").isOne();
+
+            AioContext next = successor("test0");
+            assertThat(f.device.attachContext("test0", next)).isEqualTo(1);
+            poll(next);
+            assertThat(reap(0)).hasSize(2).doesNotHaveDuplicates();
+
+            offerAndPublish(3, VirtioBlkProtocol.T_IN);
+            kicks.kick();
+            poll(next);
+            assertThat(reap(0)).as("the new context waits on the channel").hasSize(1);
+            assertThat(kicks.pending()).isZero();
+
+            f.device.kickSource(0, null);
+            poll(next);
+            offerAndPublish(4, VirtioBlkProtocol.T_IN);
+            kicks.kick();
+            poll(next);
+            assertThat(reap(0)).as("a removed source is no longer waited on").isEmpty();
+            f.device.notifyQueue(0);
+            poll(next);
+            assertThat(reap(0)).as("kicks through the device still work").hasSize(1);
+            assertThat(q0.stats().requests()).isEqualTo(5);
+        }
+    }
+
+    /** A kick source over a JDK pipe: a kick writes a byte, clear() reads what is there. */
+    private static final class PipeKickSource implements KickSource, AutoCloseable {
+        private final Pipe pipe;
+        private final ByteBuffer buffer = ByteBuffer.allocate(64);
+
+        PipeKickSource() throws IOException {
+            pipe = Pipe.open();
+            pipe.source().configureBlocking(false);
+        }
+
+        void kick() throws IOException {
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+        }
+
+        /** Unread kicks; reads them, and writes them back. */
+        int pending() throws IOException {
+            buffer.clear();
+            int n = Math.max(0, pipe.source().read(buffer));
+            for (int i = 0; i < n; i++) {
+                kick();
+            }
+            return n;
+        }
+
+        @Override
+        public SelectableChannel channel() {
+            return pipe.source();
+        }
+
+        @Override
+        public void clear() {
+            try {
+                do {
+                    buffer.clear();
+                } while (pipe.source().read(buffer) > 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            pipe.source().close();
+            pipe.sink().close();
+        }
+    }
+
+    private void offerAndPublish(int slot, int type) {
+        f.offer(0, slot, type, slot);
+        f.drivers[0].publish();
     }
 
     private Thread detachInBackground(String name, Duration timeout) {

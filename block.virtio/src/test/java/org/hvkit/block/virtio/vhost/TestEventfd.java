@@ -23,6 +23,15 @@ final class TestEventfd implements AutoCloseable {
         return FileDescriptorCast.unsafeUsing(number).getFileDescriptor();
     }
 
+    /** A new descriptor for the same eventfd, for a receiver that closes what it is given. */
+    FileDescriptor dupFd() throws IOException {
+        int copy = TestCalls.dup(number);
+        if (copy < 0) {
+            throw new IOException("dup failed");
+        }
+        return FileDescriptorCast.unsafeUsing(copy).getFileDescriptor();
+    }
+
     void signal() {
         LinuxCalls.write(number, ONE, ONE.length);
     }

@@ -264,9 +264,9 @@ final class VhostUserFrontEnd implements VirtioTransport, AutoCloseable {
             TestEventfd[] c = calls;
             for (int q = 0; q < c.length; q++) {
                 pollfds[2 * q] = c[q] == null ? -1 : c[q].number;
-                pollfds[2 * q + 1] = LinuxCalls.POLLIN;
+                pollfds[2 * q + 1] = TestCalls.POLLIN;
             }
-            if (LinuxCalls.poll(pollfds, c.length, 50) <= 0) {
+            if (TestCalls.poll(pollfds, c.length, 50) <= 0) {
                 continue;
             }
             for (int q = 0; q < c.length; q++) {
