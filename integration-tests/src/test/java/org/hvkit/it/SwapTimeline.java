@@ -51,7 +51,9 @@ final class SwapTimeline implements AutoCloseable {
     private void serviceChanged(ServiceEvent event) {
         Object name = event.getServiceReference().getProperty(AioContext.CONTEXT_NAME);
         switch (event.getType()) {
-            case ServiceEvent.REGISTERED -> record(name + " registered");
+            // The thread tells the path: the update's own (synchronous activation), or DS's
+            // or Configuration Admin's (asynchronous).
+            case ServiceEvent.REGISTERED -> record(name + " registered in " + Thread.currentThread().getName());
             case ServiceEvent.UNREGISTERING -> record(name + " unregistering");
             default -> {
                 // A modified context service is not part of a swap's timeline.
