@@ -171,6 +171,13 @@ final class BlkQueueAttachment {
             try {
                 watchedRegistration = context.registerChannel(source.channel(), SelectionKey.OP_READ,
                         (registration, ready) -> {
+                            if (state == CLOSED) {
+                                // Registered late, after a detach gave up on this thread and
+                                // closed the binding: leave the kicks to the queue's current
+                                // binding, which an attach made only after this state was set.
+                                registration.close();
+                                return;
+                            }
                             source.clear();
                             queue.onSourceKick(this);
                         });
