@@ -54,15 +54,17 @@ final class KickChannel implements KickSource, AutoCloseable {
      *
      * @param kick a non-blocking eventfd, owned from now on
      * @return the channel, non-blocking
-     * @throws IOException if {@code kick} is not a valid descriptor, or the pipe's number
-     *     cannot be found
+     * @throws IOException if {@code kick} is not an open eventfd, or the pipe's number cannot
+     *     be found
      */
     static KickChannel adopt(FileDescriptor kick) throws IOException {
         try {
+            int kickNumber = Descriptors.number(kick);
+            requireEventfd(kickNumber);
             Pipe pipe = Pipe.open();
             try {
                 int number = readEndNumber(pipe);
-                if (LinuxCalls.dup3(Descriptors.number(kick), number, LinuxCalls.O_CLOEXEC) != number) {
+                if (LinuxCalls.dup3(kickNumber, number, LinuxCalls.O_CLOEXEC) != number) {
                     throw new IOException("dup3 of the kick descriptor failed");
                 }
                 pipe.source().configureBlocking(false);
@@ -75,6 +77,24 @@ final class KickChannel implements KickSource, AutoCloseable {
             }
         } finally {
             Descriptors.close(kick);
+        }
+    }
+
+    /**
+     * Refuses anything but an eventfd. The front-end chooses the descriptor: a regular file,
+     * say, would be refused by epoll and fail every select of the IOThread, and a socket or
+     * pipe that stays readable would run the kick handler in every poll.
+     */
+    private static void requireEventfd(int number) throws IOException {
+        Path link = Path.of("/proc/self/fd/" + number);
+        String target;
+        try {
+            target = Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            throw new IOException("descriptor " + number + " is not open");
+        }
+        if (!target.equals("anon_inode:[eventfd]")) {
+            throw new IOException("descriptor " + number + " is not an eventfd but " + target);
         }
     }
 

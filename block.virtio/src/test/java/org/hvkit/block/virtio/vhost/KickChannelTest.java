@@ -70,6 +70,16 @@ class KickChannelTest {
     }
 
     @Test
+    void shouldRefuseADescriptorThatIsNotAnEventfd() throws IOException {
+        try (java.io.FileInputStream file = new java.io.FileInputStream("/proc/self/stat")) {
+            FileDescriptor fd = file.getFD();
+            IOException refused = assertThrows(IOException.class, () -> KickChannel.adopt(fd));
+            assertTrue(refused.getMessage().contains("not an eventfd"), refused.getMessage());
+            assertFalse(fd.valid(), "closed, as every descriptor adopt is given");
+        }
+    }
+
+    @Test
     void shouldFindItsPipeAmongOtherPipesHoldingData() throws IOException {
         Pipe[] others = new Pipe[8];
         try (TestEventfd kick = new TestEventfd()) {

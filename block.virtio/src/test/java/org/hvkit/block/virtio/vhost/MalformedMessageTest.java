@@ -2,6 +2,8 @@ package org.hvkit.block.virtio.vhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.FileInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.stream.Stream;
@@ -118,6 +120,7 @@ class MalformedMessageTest {
                         (f, e) -> f.send(code(VhostUserRequest.SET_VRING_KICK), v, VhostUserFrontEnd.u64(0x100))),
                 c("SET_VRING_KICK with unknown bits", true,
                         (f, e) -> f.send(code(VhostUserRequest.SET_VRING_KICK), v, VhostUserFrontEnd.u64(0x200), e.fd())),
+                c("SET_VRING_KICK with a file, not an eventfd", true, MalformedMessageTest::kickOnAFile),
                 c("SET_VRING_CALL for vring 7", true,
                         (f, e) -> f.send(code(VhostUserRequest.SET_VRING_CALL), v, VhostUserFrontEnd.u64(7), e.fd())),
                 c("SET_VRING_ENABLE with 2", true,
@@ -160,6 +163,13 @@ class MalformedMessageTest {
         startVring(f, kick, SharedRam.USER_BASE + 0x10000);
         f.reply(VhostUserRequest.SET_VRING_KICK); // acknowledged: the vring runs
         f.send(code(VhostUserRequest.SET_VRING_NUM), VhostUserMessage.VERSION, VhostUserFrontEnd.state(0, 32));
+    }
+
+    private static void kickOnAFile(VhostUserFrontEnd f, TestEventfd unused) throws IOException {
+        try (FileInputStream file = new FileInputStream("/proc/self/stat")) {
+            f.send(code(VhostUserRequest.SET_VRING_KICK), VhostUserMessage.VERSION, VhostUserFrontEnd.u64(0),
+                    file.getFD());
+        }
     }
 
     @ParameterizedTest(name = "{0}")
