@@ -59,8 +59,7 @@ final class KickChannel implements KickSource, AutoCloseable {
      */
     static KickChannel adopt(FileDescriptor kick) throws IOException {
         try {
-            int kickNumber = Descriptors.number(kick);
-            requireEventfd(kickNumber);
+            int kickNumber = Descriptors.requireEventfd(kick);
             Pipe pipe = Pipe.open();
             try {
                 int number = readEndNumber(pipe);
@@ -77,24 +76,6 @@ final class KickChannel implements KickSource, AutoCloseable {
             }
         } finally {
             Descriptors.close(kick);
-        }
-    }
-
-    /**
-     * Refuses anything but an eventfd. The front-end chooses the descriptor: a regular file,
-     * say, would be refused by epoll and fail every select of the IOThread, and a socket or
-     * pipe that stays readable would run the kick handler in every poll.
-     */
-    private static void requireEventfd(int number) throws IOException {
-        Path link = Path.of("/proc/self/fd/" + number);
-        String target;
-        try {
-            target = Files.readSymbolicLink(link).toString();
-        } catch (IOException e) {
-            throw new IOException("descriptor " + number + " is not open");
-        }
-        if (!target.equals("anon_inode:[eventfd]")) {
-            throw new IOException("descriptor " + number + " is not an eventfd but " + target);
         }
     }
 

@@ -121,6 +121,7 @@ class MalformedMessageTest {
                 c("SET_VRING_KICK with unknown bits", true,
                         (f, e) -> f.send(code(VhostUserRequest.SET_VRING_KICK), v, VhostUserFrontEnd.u64(0x200), e.fd())),
                 c("SET_VRING_KICK with a file, not an eventfd", true, MalformedMessageTest::kickOnAFile),
+                c("SET_VRING_CALL with a file, not an eventfd", true, MalformedMessageTest::callOnAFile),
                 c("SET_VRING_CALL for vring 7", true,
                         (f, e) -> f.send(code(VhostUserRequest.SET_VRING_CALL), v, VhostUserFrontEnd.u64(7), e.fd())),
                 c("SET_VRING_ENABLE with 2", true,
@@ -166,9 +167,16 @@ class MalformedMessageTest {
     }
 
     private static void kickOnAFile(VhostUserFrontEnd f, TestEventfd unused) throws IOException {
+        sendAFile(f, VhostUserRequest.SET_VRING_KICK);
+    }
+
+    private static void callOnAFile(VhostUserFrontEnd f, TestEventfd unused) throws IOException {
+        sendAFile(f, VhostUserRequest.SET_VRING_CALL);
+    }
+
+    private static void sendAFile(VhostUserFrontEnd f, VhostUserRequest request) throws IOException {
         try (FileInputStream file = new FileInputStream("/proc/self/stat")) {
-            f.send(code(VhostUserRequest.SET_VRING_KICK), VhostUserMessage.VERSION, VhostUserFrontEnd.u64(0),
-                    file.getFD());
+            f.send(code(request), VhostUserMessage.VERSION, VhostUserFrontEnd.u64(0), file.getFD());
         }
     }
 
