@@ -29,25 +29,32 @@ final class ExportFixture implements AutoCloseable {
     private final List<Thread> loops = new ArrayList<>();
     private volatile boolean stop;
 
+    private final AioContextFactory factory = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow();
+
     ExportFixture(int queues, int contextCount) throws IOException {
-        AioContextFactory factory = ServiceLoader.load(AioContextFactory.class).findFirst().orElseThrow();
         for (int i = 0; i < contextCount; i++) {
-            AioContext c = factory.create("vhost-test-" + i);
-            contexts.add(c);
-            Thread t = new Thread(() -> {
-                while (!stop) {
-                    c.poll(true);
-                }
-            }, "loop-" + c.name());
-            t.start();
-            loops.add(t);
+            startContext("vhost-test-" + i);
         }
         device = new VirtioBlkDevice(org.hvkit.block.virtio.memory.GuestMemory.of(List.of()),
                 VirtioBlkConfig.defaults(CAPACITY, queues, QUEUE_SIZE), new RamBackend(CAPACITY, false), "vhost-test",
-                QUEUE_SIZE, contexts);
+                QUEUE_SIZE, List.copyOf(contexts));
         directory = Files.createTempDirectory("hvkit-vhost");
         socket = directory.resolve("vblk.sock");
         server = VhostUserServer.listen("vblk-test", socket, device);
+    }
+
+    /** A context named {@code name}, polled by a thread of its own until {@link #close()}. */
+    AioContext startContext(String name) {
+        AioContext c = factory.create(name);
+        contexts.add(c);
+        Thread t = new Thread(() -> {
+            while (!stop) {
+                c.poll(true);
+            }
+        }, "loop-" + c.name() + "-" + contexts.size());
+        t.start();
+        loops.add(t);
+        return c;
     }
 
     @Override

@@ -3,9 +3,11 @@ package org.hvkit.block.virtio.vhost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.hvkit.aio.AioContext;
 import org.hvkit.block.virtio.blk.VirtioBlkConfig;
 import org.hvkit.block.virtio.blk.VirtioBlkFeatures;
 import org.hvkit.block.virtio.blk.VirtioBlkProtocol;
@@ -186,6 +188,23 @@ class VhostUserServerTest {
 
         assertThat(run(d, 0, VirtioBlkProtocol.T_IN, 1, DATA, BLOCK)).isEqualTo(VirtioBlkProtocol.S_OK);
         assertThat(export.device.queue(0).stats().interruptsSent()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldTakeKicksInTheContextThatReplacedTheQueuesContext() throws Exception {
+        VirtioBlkDriver d = driver(connect());
+        run(d, 0, VirtioBlkProtocol.T_IN, 0, DATA, BLOCK);
+
+        assertThat(export.device.detachContext("vhost-test-0", Duration.ofSeconds(5))).isEqualTo(1);
+        AioContext next = export.startContext("vhost-test-0");
+        assertThat(export.device.attachContext("vhost-test-0", next)).isEqualTo(1);
+
+        byte[] data = pattern(13);
+        ram.memory().write(DATA, data, 0, BLOCK);
+        assertThat(run(d, 0, VirtioBlkProtocol.T_OUT, 6, DATA, BLOCK))
+                .as("a kick through the eventfd reaches the new context").isEqualTo(VirtioBlkProtocol.S_OK);
+        assertThat(readBack(d, 0, 6)).isEqualTo(data);
+        assertThat(export.device.queue(0).context()).isSameAs(next);
     }
 
     @Test
