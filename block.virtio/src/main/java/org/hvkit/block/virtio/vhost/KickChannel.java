@@ -80,9 +80,11 @@ final class KickChannel implements KickSource, AutoCloseable {
     }
 
     /**
-     * The descriptor number of {@code pipe}'s read end. Another pipe of this process could hold
-     * the same count of bytes at the first look, but not also lose exactly one byte while the
-     * probe reads one from its own pipe; a probe that still finds two is tried again.
+     * The descriptor number of {@code pipe}'s read end. Another pipe of this process may hold
+     * the same count of bytes at the first look; that it also loses exactly one byte while the
+     * probe reads one from its own pipe is most unlikely, and a probe that still finds more
+     * than one candidate (or none) is tried again with another count. Two devices probing at
+     * once pick their counts at random, so they tell their pipes apart the same way.
      */
     private static int readEndNumber(Pipe pipe) throws IOException {
         for (int attempt = 0; attempt < PROBE_ATTEMPTS; attempt++) {
