@@ -43,6 +43,11 @@ final class ExportFixture implements AutoCloseable {
         server = VhostUserServer.listen("vblk-test", socket, device);
     }
 
+    /** The thread that polls context {@code i}, in the order the contexts were started. */
+    Thread loop(int i) {
+        return loops.get(i);
+    }
+
     /** A context named {@code name}, polled by a thread of its own until {@link #close()}. */
     AioContext startContext(String name) {
         AioContext c = factory.create(name);

@@ -2,6 +2,7 @@ package org.hvkit.block.virtio.vhost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,6 +206,27 @@ class VhostUserServerTest {
                 .as("a kick through the eventfd reaches the new context").isEqualTo(VirtioBlkProtocol.S_OK);
         assertThat(readBack(d, 0, 6)).isEqualTo(data);
         assertThat(export.device.queue(0).context()).isSameAs(next);
+    }
+
+    @Test
+    void shouldAllocateNothingInTheIOThreadPerKickedRequest() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        VirtioBlkDriver d = driver(connect());
+        for (int i = 0; i < 20_000; i++) {
+            run(d, 0, VirtioBlkProtocol.T_IN, i % 64, DATA, BLOCK); // the compilers take the path
+        }
+        long loop = export.loop(0).getId();
+
+        long before = threads.getThreadAllocatedBytes(loop);
+        for (int i = 0; i < 10_000; i++) {
+            run(d, 0, VirtioBlkProtocol.T_IN, i % 64, DATA, BLOCK);
+        }
+        long allocated = threads.getThreadAllocatedBytes(loop) - before;
+
+        // Each request: the kick eventfd wakes the selector, its read, the handler, the
+        // completion and the call eventfd's write, all in the loop's thread.
+        assertThat(allocated / 10_000.0).as("bytes per request in the IOThread").isLessThan(1.0);
     }
 
     @Test
