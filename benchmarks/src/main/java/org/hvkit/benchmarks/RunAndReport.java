@@ -48,13 +48,17 @@ public final class RunAndReport {
         Instant started = Instant.now();
         String loadAtStart = BenchmarkReport.loadAverage();
         String figuresFile = System.getProperty(TrialFigures.FILE_PROPERTY);
-        Options run = options;
+        List<String> append = new ArrayList<>(options.getJvmArgsAppend().orElse(List.of()));
+        // JFR's execution samples (P6's profile shares) name the method that ran only with
+        // DebugNonSafepoints; without it a sample is charged to the nearest safepoint's scope,
+        // which in inlined code can be another method, even another scheduler's.
+        append.add("-XX:+UnlockDiagnosticVMOptions");
+        append.add("-XX:+DebugNonSafepoints");
         if (figuresFile != null) {
             Files.deleteIfExists(Path.of(figuresFile));
-            List<String> append = new ArrayList<>(options.getJvmArgsAppend().orElse(List.of()));
             append.add("-D" + TrialFigures.FILE_PROPERTY + "=" + figuresFile);
-            run = new OptionsBuilder().parent(options).jvmArgsAppend(append.toArray(String[]::new)).build();
         }
+        Options run = new OptionsBuilder().parent(options).jvmArgsAppend(append.toArray(String[]::new)).build();
         Collection<RunResult> results = new Runner(run).run();
         System.out.println();
         System.out.println("Results:");
