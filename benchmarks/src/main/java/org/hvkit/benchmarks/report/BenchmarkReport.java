@@ -266,7 +266,8 @@ public final class BenchmarkReport {
                         + " null backend); the 99 others are idle. The trial builds this on a sliced and on a"
                         + " linear IOThread and drives them in turn, 100 ms each, so both share the machine's"
                         + " load. Shares are of each IOThread's JFR execution samples over the measurement"
-                        + " iterations; with few samples, a share of 0 only bounds the true share below 3 / samples"
+                        + " iterations, each charged to the method that ran (the forks run with"
+                        + " -XX:+DebugNonSafepoints); with few samples, a share of 0 only bounds the true share below 3 / samples"
                         + " (95 %). The loop's CPU time per request (thread CPU time, busy polling included) does"
                         + " not count time the loop waited for a CPU.").blank()
                 .header("iodepth", "scheduler", "IOPS", "sliced / linear IOPS", "BH bookkeeping", "notifier walk",
