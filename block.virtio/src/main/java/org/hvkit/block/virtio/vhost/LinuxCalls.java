@@ -6,18 +6,14 @@ import com.sun.jna.NativeLibrary;
 /**
  * The few Linux system calls the JDK has no API for, through JNA's direct mapping: putting a
  * descriptor the JDK did not make (the front-end's kick eventfds, which QEMU creates
- * non-blocking) under a number a JDK channel owns, finding that number, and reading and
- * writing eventfds without an exception per empty read. Direct mapping passes primitive
+ * non-blocking) under a number a JDK channel owns, finding that number, and reading an
+ * eventfd without an exception when it is empty. Direct mapping passes primitive
  * arrays without allocating on the Java heap.
  *
  * <p>Thread-safety: every method may be called from any thread.
  */
 final class LinuxCalls {
 
-    /** {@code EFD_NONBLOCK}, which is {@code O_NONBLOCK} on every Linux architecture we run on. */
-    static final int EFD_NONBLOCK = 0x800;
-    /** {@code EFD_CLOEXEC}, which is {@code O_CLOEXEC}. */
-    static final int EFD_CLOEXEC = 0x80000;
     /** {@code O_CLOEXEC}, for {@code dup3}. */
     static final int O_CLOEXEC = 0x80000;
     /** {@code FIONREAD}: the bytes a pipe holds, asked of either end. */
@@ -38,12 +34,6 @@ final class LinuxCalls {
     /** {@code read(2)}: bytes read, or -1 (EAGAIN on an empty non-blocking eventfd). */
     static native long read(int fd, byte[] buffer, long count);
 
-    /** {@code write(2)}: bytes written, or -1. */
-    static native long write(int fd, byte[] buffer, long count);
-
-    /** {@code eventfd(2)}: a new descriptor, or -1. */
-    static native int eventfd(int initialValue, int flags);
-
     /**
      * {@code dup3(2)}: makes {@code newFd} refer to what {@code oldFd} refers to, closing what
      * {@code newFd} referred to, in one step; {@code newFd}, or -1.
@@ -55,7 +45,4 @@ final class LinuxCalls {
 
     /** {@code fcntl(2)} with a command that takes no argument, as {@link #F_GETFL}: the result, or -1. */
     static native int fcntl(int fd, int command);
-
-    /** {@code close(2)}. */
-    static native int close(int fd);
 }

@@ -1,6 +1,5 @@
 package org.hvkit.block.virtio.vhost;
 
-import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -302,18 +301,15 @@ final class VhostUserBackend {
         int index = descriptorMessage(m);
         Vring v = vrings[index];
         boolean restart = v.started;
-        FileDescriptor call = null;
         if (m.fdCount() > 0) {
-            call = m.takeFd(0);
             try {
-                Descriptors.requireEventfd(call);
+                Descriptors.requireEventfd(m.peekFds()[0]); // refused, it stays the message's to close
             } catch (IOException e) {
-                Descriptors.close(call);
                 throw new ProtocolException("SET_VRING_CALL for vring " + index + ": " + e.getMessage());
             }
         }
         stop(index); // the call descriptor is replaced only while its queue is stopped
-        calls.set(index, call);
+        calls.set(index, m.fdCount() == 0 ? null : m.takeFd(0));
         if (restart) {
             maybeStart(index);
         }

@@ -13,7 +13,7 @@ final class TestEventfd implements AutoCloseable {
     private final byte[] counter = new byte[8];
 
     TestEventfd() {
-        this.number = LinuxCalls.eventfd(0, LinuxCalls.EFD_NONBLOCK | LinuxCalls.EFD_CLOEXEC);
+        this.number = TestCalls.eventfd(0, TestCalls.EFD_NONBLOCK | TestCalls.EFD_CLOEXEC);
         if (number < 0) {
             throw new IllegalStateException("eventfd failed");
         }
@@ -33,12 +33,12 @@ final class TestEventfd implements AutoCloseable {
     }
 
     void signal() {
-        LinuxCalls.write(number, ONE, ONE.length);
+        TestCalls.write(number, ONE, ONE.length);
     }
 
     /** Reads and clears the counter; 0 if it was not signalled. */
     long take() {
-        if (LinuxCalls.read(number, counter, counter.length) != 8) {
+        if (TestCalls.read(number, counter, counter.length) != 8) {
             return 0;
         }
         return java.nio.ByteBuffer.wrap(counter).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
@@ -46,6 +46,6 @@ final class TestEventfd implements AutoCloseable {
 
     @Override
     public void close() {
-        LinuxCalls.close(number);
+        TestCalls.close(number);
     }
 }
