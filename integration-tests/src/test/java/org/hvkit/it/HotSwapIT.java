@@ -150,6 +150,9 @@ public class HotSwapIT {
         long longestConfigSwap = 0;
         long longestUpdateSwap = 0;
         String longestUpdateTimeline = "";
+        // Per swap, the longest time an IOThread of the device had no context service.
+        List<Long> configGaps = new ArrayList<>();
+        List<Long> updateGaps = new ArrayList<>();
         try (SwapTimeline timeline = new SwapTimeline(context, impl.getBundleId())) {
             for (; swaps < SWAPS; swaps++) {
                 if (workload.isDone()) {
@@ -158,17 +161,19 @@ public class HotSwapIT {
                 }
                 String what;
                 long start = System.nanoTime();
+                timeline.start();
                 if (swaps % 2 == 0) {
                     String name = IOTHREADS.get((swaps / 2) % IOTHREADS.size());
                     String next = "sliced".equals(schedulers.get(name)) ? "linear" : "sliced";
                     what = "swap " + swaps + ": " + name + " scheduler -> " + next;
                     swapScheduler(name, next);
                     longestConfigSwap = Math.max(longestConfigSwap, System.nanoTime() - start);
+                    configGaps.add(timeline.gapNanos(name));
                 } else {
                     Path jar = toVariant ? variant : original;
                     what = "swap " + swaps + ": update " + IMPL + " -> " + jar.getFileName();
-                    timeline.start();
                     swapBuild(impl, jar);
+                    updateGaps.add(IOTHREADS.stream().mapToLong(timeline::gapNanos).max().orElseThrow());
                     long took = System.nanoTime() - start;
                     if (took > longestUpdateSwap) {
                         longestUpdateSwap = took;
@@ -214,6 +219,8 @@ public class HotSwapIT {
                 result.latencyP999Nanos() / 1000, result.latencyMaxNanos() / 1000);
         System.out.println("HotSwapIT: " + figures);
         System.out.println("HotSwapIT: the longest update, from its start: " + longestUpdateTimeline);
+        System.out.println("HotSwapIT: time an IOThread had no context, per swap: configuration "
+                + gapSummary(configGaps) + "; update " + gapSummary(updateGaps));
 
         assertEquals(figures, SWAPS, swaps);
         assertEquals("errors: " + figures, 0, result.errors());
@@ -313,6 +320,14 @@ public class HotSwapIT {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /** Median and longest of {@code gaps}, in milliseconds; a gap not seen counts as -1. */
+    private static String gapSummary(List<Long> gaps) {
+        List<Long> sorted = new ArrayList<>(gaps);
+        sorted.sort(null);
+        return String.format("median %.1f ms, max %.1f ms (%d swaps)", sorted.get(sorted.size() / 2) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6, sorted.size());
     }
 
     private static long requests(DeviceSnapshot snapshot) {

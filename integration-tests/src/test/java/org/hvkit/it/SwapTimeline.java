@@ -1,7 +1,9 @@
 package org.hvkit.it;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.hvkit.aio.AioContext;
 import org.osgi.framework.AllServiceListener;
@@ -24,6 +26,9 @@ final class SwapTimeline implements AutoCloseable {
     private final BundleContext context;
     private final long bundleId;
     private final List<String> events = new ArrayList<>();
+    /** When each context's service went away and came back in this swap, in nanoTime. */
+    private final Map<Object, Long> unregistered = new HashMap<>();
+    private final Map<Object, Long> registered = new HashMap<>();
     private final SynchronousBundleListener bundles = this::bundleChanged;
     private final AllServiceListener services = this::serviceChanged;
     private long start;
@@ -39,6 +44,8 @@ final class SwapTimeline implements AutoCloseable {
     /** Forgets what was recorded and starts the clock. */
     synchronized void start() {
         events.clear();
+        unregistered.clear();
+        registered.clear();
         start = System.nanoTime();
     }
 
@@ -53,12 +60,33 @@ final class SwapTimeline implements AutoCloseable {
         switch (event.getType()) {
             // The thread tells the path: the update's own (synchronous activation), or DS's
             // or Configuration Admin's (asynchronous).
-            case ServiceEvent.REGISTERED -> record(name + " registered in " + Thread.currentThread().getName());
-            case ServiceEvent.UNREGISTERING -> record(name + " unregistering");
+            case ServiceEvent.REGISTERED -> {
+                mark(registered, name);
+                record(name + " registered in " + Thread.currentThread().getName());
+            }
+            case ServiceEvent.UNREGISTERING -> {
+                mark(unregistered, name);
+                record(name + " unregistering");
+            }
             default -> {
                 // A modified context service is not part of a swap's timeline.
             }
         }
+    }
+
+    private synchronized void mark(Map<Object, Long> when, Object name) {
+        when.putIfAbsent(name, System.nanoTime());
+    }
+
+    /**
+     * How long context {@code name} had no service in this swap: from its old service going
+     * away to its new one appearing, or -1 if either was not seen. Its queues can take no
+     * request in between, so this bounds the stall the swap caused them from below.
+     */
+    synchronized long gapNanos(String name) {
+        Long gone = unregistered.get(name);
+        Long back = registered.get(name);
+        return gone == null || back == null ? -1 : back - gone;
     }
 
     private synchronized void record(String what) {
