@@ -131,6 +131,15 @@ public final class BottomHalfImpl implements BottomHalf {
     }
 
     /**
+     * The flag word, plain read. Home thread, on a BH it has just taken off a list: the
+     * ONESHOT bit never changes, and a oneshot's other bits only the home thread touches
+     * once it is linked (no caller holds a oneshot).
+     */
+    int flagsTaken() {
+        return (int) FLAGS.get(this);
+    }
+
+    /**
      * Sets bits with one atomic or-operation (volatile). Any thread.
      *
      * @return the flags before
