@@ -1,5 +1,8 @@
 package org.hvkit.benchmarks;
 
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
 /**
  * An A/B(/C...) measurement inside one trial: the benchmark serves one variant at a time and
  * switches to the next every {@code sliceNanos}, so every variant sees the same machine load,
@@ -8,8 +11,8 @@ package org.hvkit.benchmarks;
  *
  * <p>The benchmark adds its operations with {@link #add}, which says when the slice is over;
  * the benchmark then finishes the variant's work in flight if it can (that time is the
- * variant's) and calls {@link #next}. {@link #pause} and {@link #resume} keep the time between
- * JMH iterations out; {@link #restart} forgets the warm-up.
+ * variant's) and calls {@link #next}. {@link #startIteration} and {@link #pause} keep the time
+ * between JMH iterations out, and forget the warm-up.
  *
  * <p>Thread-safety: one benchmark thread.
  */
@@ -22,6 +25,7 @@ public final class Interleaving {
     private int current;
     private long sliceStart = System.nanoTime();
     private long runningFrom = sliceStart;
+    private boolean measuring;
 
     public Interleaving(long sliceNanos, String... variants) {
         this.variants = variants.clone();
@@ -54,29 +58,52 @@ public final class Interleaving {
         runningFrom = now;
     }
 
+    /**
+     * Starts the clock for a JMH iteration, from its {@code @Setup(Level.Iteration)}: the first
+     * measurement iteration forgets every count of the warm-up (the current slice goes on), any
+     * other iteration goes on counting.
+     */
+    public void startIteration(IterationParams iteration) {
+        startIteration(iteration, () -> { });
+    }
+
+    /**
+     * As {@link #startIteration(IterationParams)}, running {@code onMeasurementStart} first in
+     * the first measurement iteration, so that its own time is not counted to a variant.
+     */
+    public void startIteration(IterationParams iteration, Runnable onMeasurementStart) {
+        if (!measuring && iteration.getType() == IterationType.MEASUREMENT) {
+            measuring = true;
+            onMeasurementStart.run();
+            restart();
+        } else {
+            resume();
+        }
+    }
+
     /** Stops the clock between iterations. */
     public void pause() {
         nanos[current] += System.nanoTime() - runningFrom;
     }
 
     /** Starts the clock again. */
-    public void resume() {
+    private void resume() {
         runningFrom = System.nanoTime();
     }
 
     /** Forgets every count, as measurement starts; the current slice goes on. */
-    public void restart() {
+    private void restart() {
         java.util.Arrays.fill(ops, 0);
         java.util.Arrays.fill(nanos, 0);
         runningFrom = System.nanoTime();
     }
 
-    /** The operations of variant {@code i} since {@link #restart}. */
+    /** The operations of variant {@code i} since measurement started. */
     public long ops(int i) {
         return ops[i];
     }
 
-    /** Operations per second of variant {@code i} over its slices since {@link #restart}. */
+    /** Operations per second of variant {@code i} over its slices since measurement started. */
     public double rate(int i) {
         return nanos[i] == 0 ? Double.NaN : ops[i] * 1e9 / nanos[i];
     }

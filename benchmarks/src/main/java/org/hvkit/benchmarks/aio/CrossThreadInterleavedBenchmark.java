@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * {@link CrossThreadBenchmark}'s hand-over with all four loops alive in one trial, served in
@@ -52,7 +51,6 @@ public class CrossThreadInterleavedBenchmark {
     private ContextCounters[] countersAtStart;
     private int mask;
     private Interleaving turns;
-    private boolean measuring;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -75,12 +73,7 @@ public class CrossThreadInterleavedBenchmark {
 
     @Setup(Level.Iteration)
     public void startIteration(IterationParams iteration) {
-        if (!measuring && iteration.getType() == IterationType.MEASUREMENT) {
-            measuring = true;
-            turns.restart();
-        } else {
-            turns.resume();
-        }
+        turns.startIteration(iteration);
     }
 
     @Benchmark

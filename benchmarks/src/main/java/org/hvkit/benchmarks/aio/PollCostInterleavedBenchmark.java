@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * {@link PollCostBenchmark}'s operation with one context per idle count alive in one trial and
@@ -57,7 +56,6 @@ public class PollCostInterleavedBenchmark {
     private BottomHalf[] bhs;
     private final List<BottomHalf> idleBhs = new ArrayList<>();
     private Interleaving turns;
-    private boolean measuring;
     private int sinceCheck;
     private long runs;
 
@@ -86,12 +84,7 @@ public class PollCostInterleavedBenchmark {
 
     @Setup(Level.Iteration)
     public void startIteration(IterationParams iteration) {
-        if (!measuring && iteration.getType() == IterationType.MEASUREMENT) {
-            measuring = true;
-            turns.restart();
-        } else {
-            turns.resume();
-        }
+        turns.startIteration(iteration);
     }
 
     @Benchmark

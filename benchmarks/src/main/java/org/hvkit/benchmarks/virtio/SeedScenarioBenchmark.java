@@ -26,7 +26,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
-import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The scenario the O(1) scheduler was made for: one IOThread serving 2 virtio-blk devices of 1
@@ -122,16 +121,13 @@ public class SeedScenarioBenchmark {
     /** With the first measurement iteration: counts, latencies, loop reports and the profile start afresh. */
     @Setup(Level.Iteration)
     public void startIteration(IterationParams iteration) {
-        if (profile == null && iteration.getType() == IterationType.MEASUREMENT) {
+        turns.startIteration(iteration, () -> {
             for (Scenario s : scenarios) {
                 s.loopReport = new LoopReport(s.ioThread.context());
             }
             profile = new ExecutionProfile();
             profile.start();
-            turns.restart();
-        } else {
-            turns.resume();
-        }
+        });
     }
 
     @Benchmark
