@@ -322,7 +322,7 @@ public class HotSwapIT {
         }
     }
 
-    /** Median and longest of {@code gaps}, in milliseconds; a gap not seen counts as -1. */
+    /** Median and longest of {@code gaps}, in milliseconds. */
     private static String gapSummary(List<Long> gaps) {
         List<Long> sorted = new ArrayList<>(gaps);
         sorted.sort(null);

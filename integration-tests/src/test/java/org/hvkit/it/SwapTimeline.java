@@ -80,13 +80,18 @@ final class SwapTimeline implements AutoCloseable {
 
     /**
      * How long context {@code name} had no service in this swap: from its old service going
-     * away to its new one appearing, or -1 if either was not seen. Its queues can take no
-     * request in between, so this bounds the stall the swap caused them from below.
+     * away to its new one appearing. Its queues can take no request in between, so this bounds
+     * the stall the swap caused them from below.
+     *
+     * @throws AssertionError if this swap did not replace {@code name}'s service
      */
     synchronized long gapNanos(String name) {
         Long gone = unregistered.get(name);
         Long back = registered.get(name);
-        return gone == null || back == null ? -1 : back - gone;
+        if (gone == null || back == null) {
+            throw new AssertionError("context " + name + " was not replaced in this swap: " + this);
+        }
+        return back - gone;
     }
 
     private synchronized void record(String what) {
