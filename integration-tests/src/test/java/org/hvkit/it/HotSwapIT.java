@@ -153,6 +153,9 @@ public class HotSwapIT {
         // Per swap, the longest time an IOThread of the device had no context service.
         List<Long> configGaps = new ArrayList<>();
         List<Long> updateGaps = new ArrayList<>();
+        // Where the CPUs went during the updates: an update is mostly work on this thread
+        // (the framework's and DS's), which shares the CPUs with the rest of the JVM.
+        CpuUse updateCpu = new CpuUse();
         try (SwapTimeline timeline = new SwapTimeline(context, impl.getBundleId())) {
             for (; swaps < SWAPS; swaps++) {
                 if (workload.isDone()) {
@@ -172,7 +175,7 @@ public class HotSwapIT {
                 } else {
                     Path jar = toVariant ? variant : original;
                     what = "swap " + swaps + ": update " + IMPL + " -> " + jar.getFileName();
-                    swapBuild(impl, jar);
+                    swapBuild(impl, jar, updateCpu);
                     updateGaps.add(IOTHREADS.stream().mapToLong(timeline::gapNanos).max().orElseThrow());
                     long took = System.nanoTime() - start;
                     if (took > longestUpdateSwap) {
@@ -189,7 +192,7 @@ public class HotSwapIT {
                     + lastProgress.get() + ": " + e, e);
         } finally {
             if (!impl.getVersion().toString().equals(Bundles.versionOf(original).toString())) {
-                swapBuild(impl, original); // leave the original build for the other classes
+                swapBuild(impl, original, new CpuUse()); // leave the original build for the other classes
             }
         }
         long swapMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - swapStart);
@@ -221,6 +224,7 @@ public class HotSwapIT {
         System.out.println("HotSwapIT: the longest update, from its start: " + longestUpdateTimeline);
         System.out.println("HotSwapIT: time an IOThread had no context, per swap: configuration "
                 + gapSummary(configGaps) + "; update " + gapSummary(updateGaps));
+        System.out.println("HotSwapIT: CPUs during the updates: " + updateCpu.summary());
 
         assertEquals(figures, SWAPS, swaps);
         assertEquals("errors: " + figures, 0, result.errors());
@@ -248,14 +252,19 @@ public class HotSwapIT {
         assertScheduler(name, scheduler);
     }
 
-    /** {@code update} of aio.impl with {@code jar}: every context comes back on the new build. */
-    private void swapBuild(Bundle impl, Path jar) throws Exception {
+    /**
+     * {@code update} of aio.impl with {@code jar}: every context comes back on the new build.
+     * {@code cpu} counts the update itself, which brings the contexts back before it returns.
+     */
+    private void swapBuild(Bundle impl, Path jar, CpuUse cpu) throws Exception {
         Map<String, ServiceReference<AioContext>> old = new HashMap<>();
         for (String name : contexts.keySet()) {
             old.put(name, awaitReference(name));
         }
         try (InputStream in = Files.newInputStream(jar)) {
+            cpu.start();
             impl.update(in);
+            cpu.stop();
         }
         assertEquals(Bundles.versionOf(jar).toString(), impl.getVersion().toString());
         for (String name : contexts.keySet()) {
