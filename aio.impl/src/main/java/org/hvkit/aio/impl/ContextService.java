@@ -138,8 +138,8 @@ final class ContextService {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(AioContext.CONTEXT_NAME, settings.name());
         properties.put(AioContext.SCHEDULER, settings.scheduler());
-        properties.put("aio.max.batch", settings.aioMaxBatch());
-        properties.put("poll.max.ns", settings.pollMaxNs());
+        properties.put(IoThreadSettings.AIO_MAX_BATCH, settings.aioMaxBatch());
+        properties.put(IoThreadSettings.POLL_MAX_NS, settings.pollMaxNs());
         return bundleContext.registerService(AioContext.class, new PerBundle(ioThread.context()), properties);
     }
 

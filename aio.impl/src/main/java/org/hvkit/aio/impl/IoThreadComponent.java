@@ -1,5 +1,6 @@
 package org.hvkit.aio.impl;
 
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,14 +31,14 @@ public final class IoThreadComponent {
     private ContextService service;
 
     @Activate
-    public IoThreadComponent(BundleContext bundleContext, IoThreadConfig config) {
+    public IoThreadComponent(BundleContext bundleContext, Map<String, Object> properties) {
         this.bundleContext = bundleContext;
-        this.service = ContextService.start(bundleContext, IoThreadSettings.from(config, bundleContext.getBundle()));
+        this.service = ContextService.start(bundleContext, IoThreadSettings.from(properties, bundleContext.getBundle()));
     }
 
     @Modified
-    void modified(IoThreadConfig config) {
-        IoThreadSettings settings = IoThreadSettings.from(config, bundleContext.getBundle());
+    void modified(Map<String, Object> properties) {
+        IoThreadSettings settings = IoThreadSettings.from(properties, bundleContext.getBundle());
         if (!settings.equals(service.settings())) {
             service = service.replaceWith(bundleContext, settings);
         }

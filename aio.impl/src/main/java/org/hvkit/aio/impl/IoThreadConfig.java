@@ -5,7 +5,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
 
 /**
- * One IOThread, as QEMU's {@code -object iothread}. Factory PID {@value #PID}.
+ * One IOThread, as QEMU's {@code -object iothread}. Factory PID {@value #PID}. This describes
+ * the configuration for Metatype (bnd maps {@code poll_max_ns} to {@code poll.max.ns});
+ * {@link IoThreadSettings#from} reads and checks it.
  */
 @ObjectClassDefinition(
         name = "hvkit IOThread",
@@ -28,7 +30,7 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "Poll max (ns)",
             description = "Longest busy-polling window before blocking; 0 disables adaptive polling.", min = "0")
-    long poll_max_ns() default 32768;
+    long poll_max_ns() default IoThreadSettings.DEFAULT_POLL_MAX_NS;
 
     @AttributeDefinition(name = "Poll grow",
             description = "Factor by which the polling window grows; 0 means QEMU's default of 2.", min = "0")

@@ -3,12 +3,10 @@ package org.hvkit.aio.impl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Proxy;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Version;
 
 /** The build's default scheduler, read from its manifest, and the names that can be created. */
 class SchedulersTest {
@@ -46,15 +44,7 @@ class SchedulersTest {
                 .hasMessageContaining("choose one of");
     }
 
-    /** A bundle that answers only what defaultOf asks: its raw headers, name and version. */
     private static Bundle bundleWith(Dictionary<String, String> headers) {
-        return (Bundle) Proxy.newProxyInstance(Bundle.class.getClassLoader(), new Class<?>[] {Bundle.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getHeaders" -> headers;
-                    case "getSymbolicName" -> "org.hvkit.aio.impl";
-                    case "getVersion" -> Version.parseVersion("0.1.0.variant");
-                    case "toString" -> "test bundle";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
+        return TestBundles.withHeaders(headers);
     }
 }

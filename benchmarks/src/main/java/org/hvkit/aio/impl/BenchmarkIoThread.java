@@ -15,7 +15,7 @@ import org.hvkit.aio.AioContext;
 public final class BenchmarkIoThread implements AutoCloseable {
 
     /** IoThreadConfig's default poll.max.ns (QEMU's poll-max-ns). */
-    public static final long DEFAULT_POLL_MAX_NS = 32_768;
+    public static final long DEFAULT_POLL_MAX_NS = IoThreadSettings.DEFAULT_POLL_MAX_NS;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final IoThread ioThread;
