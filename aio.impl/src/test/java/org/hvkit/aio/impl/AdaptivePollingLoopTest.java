@@ -51,12 +51,14 @@ class AdaptivePollingLoopTest {
 
     @Test
     void shouldNotBusyPollWhileAChannelIsRegistered() throws IOException {
-        io.start();
         Pipe pipe = Pipe.open();
         try {
             pipe.source().configureBlocking(false);
             ChannelRegistration r = io.context().registerChannel(pipe.source(), SelectionKey.OP_READ, (reg, ops) -> { });
             BottomHalf bh = io.context().newBottomHalf("tick", () -> { });
+            // Started only now: a loop that ran before the registration could open its window
+            // in a wait that the registration cut short, and keep it, unused, from then on.
+            io.start();
 
             for (int i = 0; i < WAKE_UPS; i++) {
                 scheduleAfterAPause(bh);
