@@ -16,10 +16,13 @@ import org.hvkit.aio.BottomHalf;
 public final class BottomHalfImpl implements BottomHalf {
 
     private static final VarHandle FLAGS;
+    private static final VarHandle NEXT;
 
     static {
         try {
-            FLAGS = MethodHandles.lookup().findVarHandle(BottomHalfImpl.class, "flags", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            FLAGS = lookup.findVarHandle(BottomHalfImpl.class, "flags", int.class);
+            NEXT = lookup.findVarHandle(BottomHalfImpl.class, "next", BottomHalfImpl.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -85,17 +88,17 @@ public final class BottomHalfImpl implements BottomHalf {
     }
 
     private void scheduleWith(int newFlags) {
-        // Early check: a plain volatile read keeps the common misuse from touching a list.
-        if ((flags() & BhFlags.DELETED) != 0) {
-            throw deleted();
-        }
+        // No read of the flags first: the loop wrote this BH's line last (its dequeue), and a
+        // read would fetch the line to share it, then the or-operation fetch it again to own
+        // it. A deleted BH is refused below, from the flags the or-operation returns.
         // From the home thread the loop is not blocked (it runs this code) and looks at its
         // lists before it next sleeps: no wake-up, and the scheduler may take a cheaper path.
         boolean home = context.inContextThread();
         int old = home ? scheduler.enqueueFromHome(this, newFlags) : scheduler.enqueue(this, newFlags);
         if ((old & BhFlags.DELETED) != 0) {
-            // delete() raced with us; the scheduler forgets a DELETED BH on dequeue,
-            // so the push (if any) is harmless. The caller still learns of the misuse.
+            // Deleted before or while we scheduled it: the scheduler forgets a DELETED BH on
+            // dequeue without running it, so the push (if any) is harmless. The caller still
+            // learns of the misuse.
             throw deleted();
         }
         if (!home) {
@@ -155,6 +158,19 @@ public final class BottomHalfImpl implements BottomHalf {
      */
     int clearFlags(int bits) {
         return (int) FLAGS.getAndBitwiseAnd(this, ~bits);
+    }
+
+    /**
+     * Unlinks this BH from a list another thread pushed it on, with one exchange: returns
+     * {@link #next} and leaves null there. The pushing thread last wrote this BH's line (its
+     * or-operation and the link); a read of {@code next} would fetch the line to share it and
+     * the dequeue's and-operation would then fetch it again to own it, a second round trip
+     * between the cores per BH. The exchange fetches it to own at once, and the and-operation
+     * that follows finds it here. Only the home thread, on a BH it has taken off a list and
+     * whose PENDING it has not yet cleared: until then no other thread writes {@code next}.
+     */
+    BottomHalfImpl takeNext() {
+        return (BottomHalfImpl) NEXT.getAndSet(this, (BottomHalfImpl) null);
     }
 
     /**

@@ -11,8 +11,9 @@ import org.hvkit.aio.monitor.PendingBottomHalf;
  * The lock-free, O(1) BH scheduler of QEMU's 2020 "make aio_bh_poll() O(1)" design.
  *
  * <p>A schedule sets flags with one or-operation and, only if the BH was not already
- * PENDING, pushes it with a CAS onto the multi-producer {@code incoming} list. A poll takes
- * the whole list with one exchange into a <em>slice</em> and appends the slice to a queue
+ * PENDING, pushes it with a CAS onto the multi-producer {@code incoming} list (the home
+ * thread links its own BHs on a list of its own, without the CAS). A poll takes both lists,
+ * the incoming one with one exchange, into a <em>slice</em> and appends the slice to a queue
  * of slices; it then runs BHs from the head slice until the queue is empty. A callback that
  * polls again (nesting) appends its own slice behind and so finishes the outer slices
  * first: every BH runs once. BHs scheduled during callbacks land on {@code incoming}, hence
@@ -88,9 +89,14 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
     private int depth;
     private int maxDepth;
 
-    /** One poll's share of the incoming list. Home thread only. */
+    /**
+     * One poll's take: what other threads pushed, then what the home thread linked, each
+     * newest first. The two stay apart because they are unlinked differently (see
+     * {@link #runSlices}). Home thread only.
+     */
     private static final class Slice {
-        BottomHalfImpl first;
+        BottomHalfImpl remote;
+        BottomHalfImpl local;
     }
 
     @Override
@@ -215,7 +221,7 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
             remote = (BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null);
         }
         if (remote != null || local != null) {
-            appendSlice(join(remote, local));
+            appendSlice(remote, local);
         } else if (sliceHead == sliceTail) {
             return false; // nothing new and no slice left by an outer poll
         }
@@ -231,37 +237,18 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
         return first;
     }
 
-    /**
-     * One slice of what one poll takes: the other threads' BHs, then the home thread's, each
-     * newest first. Walks the taken incoming list only when both have BHs, and that list is
-     * the loop's own by then. Home thread.
-     */
-    private static BottomHalfImpl join(BottomHalfImpl remote, BottomHalfImpl local) {
-        if (remote == null) {
-            return local;
-        }
-        if (local != null) {
-            BottomHalfImpl tail = remote;
-            while (tail.next != null) {
-                tail = tail.next;
-            }
-            tail.next = local;
-        }
-        return remote;
-    }
-
     @Override
     public void closeAndRunLast(LoopCounters counters) {
         BottomHalfImpl last = (BottomHalfImpl) INCOMING.getAndSet(this, closedMarker);
         if (last == closedMarker) {
             return;
         }
-        appendSlice(join(last, takeLocal()));
+        appendSlice(last, takeLocal());
         // A failing callback leaves the rest of its slice queued for the next round.
         BhScheduler.runDespiteFailures(() -> runCounted(counters), 1);
     }
 
-    private void appendSlice(BottomHalfImpl first) {
+    private void appendSlice(BottomHalfImpl remote, BottomHalfImpl local) {
         if (sliceTail == slices.length) {
             // Only when nesting is deeper than ever before: not steady state.
             Slice[] grown = Arrays.copyOf(slices, slices.length * 2);
@@ -270,7 +257,9 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
             }
             slices = grown;
         }
-        slices[sliceTail++].first = first;
+        Slice slice = slices[sliceTail++];
+        slice.remote = remote;
+        slice.local = local;
     }
 
     /** Runs the slices, counting this call in the depth while it runs. Home thread. */
@@ -288,13 +277,21 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
         boolean progress = false;
         while (sliceHead < sliceTail) {
             Slice slice = slices[sliceHead];
-            BottomHalfImpl bh = slice.first;
-            if (bh == null) {
-                sliceHead++;
-                continue;
+            BottomHalfImpl bh = slice.remote;
+            if (bh != null) {
+                // Another thread pushed it and wrote its line last: take the link with an
+                // exchange, which fetches the line for the and-operation below too.
+                slice.remote = bh.takeNext();
+            } else {
+                // The home thread linked it: its line is most likely here already.
+                bh = slice.local;
+                if (bh == null) {
+                    sliceHead++;
+                    continue;
+                }
+                slice.local = bh.next;
+                bh.next = null;
             }
-            slice.first = bh.next;
-            bh.next = null;
             // Pairs with the or-operation in enqueue(): the unlink above happens before
             // PENDING is cleared, so a producer that sees it clear may push the BH again.
             // A oneshot has no producer after its link: no caller holds it, so nobody else
@@ -342,7 +339,7 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
         int readiness = Math.max(scan((BottomHalfImpl) INCOMING.getAcquire(this)),
                 scan((BottomHalfImpl) LOCAL.getAcquire(this)));
         for (int i = sliceHead; i < sliceTail && readiness != READY; i++) {
-            readiness = Math.max(readiness, scan(slices[i].first));
+            readiness = Math.max(readiness, Math.max(scan(slices[i].remote), scan(slices[i].local)));
         }
         return readiness;
     }
@@ -357,7 +354,8 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
         collect((BottomHalfImpl) LOCAL.getAcquire(this), BhQueue.INCOMING, 0, out);
         collect((BottomHalfImpl) INCOMING.getAcquire(this), BhQueue.INCOMING, 0, out);
         for (int i = sliceHead; i < sliceTail; i++) {
-            collect(slices[i].first, BhQueue.SLICE, i - sliceHead + 1, out);
+            collect(slices[i].remote, BhQueue.SLICE, i - sliceHead + 1, out);
+            collect(slices[i].local, BhQueue.SLICE, i - sliceHead + 1, out);
         }
     }
 
