@@ -50,7 +50,7 @@ public class CrossThreadBenchmark {
     private final RunCount ran = new RunCount();
     private CrossThreadTargets.Target target;
     private int mask;
-    private long handedOver;
+    private HandOverWindow handOvers;
     private ContextCounters before;
 
     @Setup(Level.Trial)
@@ -61,19 +61,18 @@ public class CrossThreadBenchmark {
         int tasks = 4 * window;
         mask = tasks - 1;
         target = CrossThreadTargets.create(executor, tasks, ran);
+        handOvers = new HandOverWindow(ran, window);
         before = target.counters();
     }
 
     @Benchmark
     public void handOver() {
-        while (handedOver - ran.get() >= window) {
-            Thread.onSpinWait();
-        }
-        target.submit((int) (handedOver++ & mask));
+        target.submit((int) (handOvers.next() & mask));
     }
 
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
+        long handedOver = handOvers.handedOver();
         long deadline = System.nanoTime() + DRAIN_NANOS;
         while (ran.get() != handedOver && System.nanoTime() < deadline) {
             Thread.onSpinWait();

@@ -45,8 +45,7 @@ public class CrossThreadInterleavedBenchmark {
     long sliceMillis;
 
     private CrossThreadTargets.Target[] targets;
-    private RunCount[] ran;
-    private long[] handedOver;
+    private HandOverWindow[] handOvers;
     /** Each loop's counters when the trial began; null for loops that keep none. */
     private ContextCounters[] countersAtStart;
     private int mask;
@@ -60,12 +59,12 @@ public class CrossThreadInterleavedBenchmark {
         int tasks = 4 * window;
         mask = tasks - 1;
         targets = new CrossThreadTargets.Target[LOOPS.length];
-        ran = new RunCount[LOOPS.length];
-        handedOver = new long[LOOPS.length];
+        handOvers = new HandOverWindow[LOOPS.length];
         countersAtStart = new ContextCounters[LOOPS.length];
         for (int i = 0; i < LOOPS.length; i++) {
-            ran[i] = new RunCount();
-            targets[i] = CrossThreadTargets.create(LOOPS[i], tasks, ran[i]);
+            RunCount ran = new RunCount();
+            targets[i] = CrossThreadTargets.create(LOOPS[i], tasks, ran);
+            handOvers[i] = new HandOverWindow(ran, window);
             countersAtStart[i] = targets[i].counters();
         }
         turns = new Interleaving(TimeUnit.MILLISECONDS.toNanos(sliceMillis), LOOPS);
@@ -79,17 +78,11 @@ public class CrossThreadInterleavedBenchmark {
     @Benchmark
     public void handOver() {
         int t = turns.current();
-        RunCount count = ran[t];
-        long handed = handedOver[t];
-        while (handed - count.get() >= window) {
-            Thread.onSpinWait();
-        }
+        HandOverWindow handOver = handOvers[t];
+        long handed = handOver.next();
         targets[t].submit((int) (handed & mask));
-        handedOver[t] = ++handed;
-        if ((handed & (CHECK_EVERY - 1)) == 0 && turns.add(CHECK_EVERY)) {
-            while (count.get() != handed) {
-                Thread.onSpinWait();
-            }
+        if (((handed + 1) & (CHECK_EVERY - 1)) == 0 && turns.add(CHECK_EVERY)) {
+            handOver.awaitAllRun();
             turns.next();
         }
     }
@@ -107,7 +100,7 @@ public class CrossThreadInterleavedBenchmark {
             if (after != null) {
                 // Warm-up included: how often the producer had to wake the loop, which tells
                 // whether the loop sleeps between the producer's hand-overs in its turns.
-                double n = Math.max(1, handedOver[i]);
+                double n = Math.max(1, handOvers[i].handedOver());
                 TrialFigures.record(params, "wakeups.per.schedule." + LOOPS[i],
                         (after.wakeUpsSent() - countersAtStart[i].wakeUpsSent()) / n);
                 TrialFigures.record(params, "blocking.waits.per.schedule." + LOOPS[i],
