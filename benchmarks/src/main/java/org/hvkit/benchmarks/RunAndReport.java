@@ -49,7 +49,7 @@ public final class RunAndReport {
         String loadAtStart = BenchmarkReport.loadAverage();
         String figuresFile = System.getProperty(TrialFigures.FILE_PROPERTY);
         List<String> append = new ArrayList<>(options.getJvmArgsAppend().orElse(List.of()));
-        // JFR's execution samples (P6's profile shares) name the method that ran only with
+        // P6's CPU samples name the method that ran, inlined frames resolved, only with
         // DebugNonSafepoints; without it a sample is charged to the nearest safepoint's scope,
         // which in inlined code can be another method, even another scheduler's.
         append.add("-XX:+UnlockDiagnosticVMOptions");

@@ -277,12 +277,12 @@ public final class BenchmarkReport {
                         + " 3,170 kick notifiers. The guest loads the two single-queue devices (4 KiB random reads,"
                         + " null backend); the 99 others are idle. The trial builds this on a sliced and on a"
                         + " linear IOThread and drives them in turn, 100 ms each, so both share the machine's"
-                        + " load. Shares are of each IOThread's JFR execution samples over the measurement"
-                        + " iterations, each charged to the method that ran (the forks run with"
-                        + " -XX:+DebugNonSafepoints); with few samples, a share of 0 only bounds the true share below 3 / samples"
-                        + " (95 %). The loop's CPU time per request (thread CPU time, busy polling included) does"
+                        + " load. Shares are of each IOThread's CPU samples (async-profiler, one per millisecond of"
+                        + " its CPU time) over the measurement iterations, each charged to the first frame from the"
+                        + " top outside the JDK, native code and the kernel (see Method); a share of 0 only"
+                        + " bounds the true share below 3 / samples (95 %). The loop's CPU time per request (thread CPU time, busy polling included) does"
                         + " not count time the loop waited for a CPU.").blank()
-                .header("iodepth", "scheduler", "IOPS", "sliced / linear IOPS", "BH bookkeeping", "notifier walk",
+                .header("iodepth", "scheduler", "IOPS", "sliced / linear IOPS", "BH bookkeeping", "notifiers",
                         "IOThread samples", "loop CPU ns/request", "linear / sliced loop CPU");
         for (String qd : new String[] {"1", "64"}) {
             String p = "iodepth=" + qd;
@@ -293,7 +293,7 @@ public final class BenchmarkReport {
                 boolean sliced = s.equals("sliced");
                 body.row(qd, s, num(runs.figure("iops." + s, SEED, p), 0), sliced ? ratio(ratio) : "",
                         percent(runs.figure("bh.bookkeeping.share." + s, SEED, p)),
-                        percent(runs.figure("notifier.walk.share." + s, SEED, p)),
+                        percent(runs.figure("notifiers.share." + s, SEED, p)),
                         num(runs.figure("iothread.samples." + s, SEED, p), 0),
                         num(runs.figure("loop.cpu.ns.per.request." + s, SEED, p), 0), sliced ? ratio(cpuRatio) : "");
             }

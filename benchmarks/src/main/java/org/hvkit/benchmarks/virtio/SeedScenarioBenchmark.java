@@ -1,5 +1,6 @@
 package org.hvkit.benchmarks.virtio;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,11 @@ import org.openjdk.jmh.infra.IterationParams;
  * {@code sliceMillis} ({@link Interleaving}), so both see the same machine load. Requests in
  * flight when the guest switches complete meanwhile and are reaped when it comes back, the
  * same number for both sets. The teardown records, per scheduler, {@code iops.<scheduler>}
- * over its slices, the loop thread's CPU per request, and from a JFR recording
- * over the measurement iterations the share of each IOThread's samples whose top frame is in
- * the BH scheduler's bookkeeping (the schedulers, the BH and its flag operations) and in the
- * event-notifier registry's walks (which grow with the number of queues whatever the
- * scheduler). JMH's score is the mix of both.
+ * over its slices, the loop thread's CPU per request, and from a CPU profile over the
+ * measurement iterations ({@link ExecutionProfile}) the share of each IOThread's samples
+ * charged to the BH scheduler's bookkeeping (the schedulers, the BH and its flag operations)
+ * and to the event notifiers (the loop's look for set ones, where the guest's kicks arrive).
+ * JMH's score is the mix of both.
  *
  * <p>Thread-safety: one benchmark thread (the guest of the loaded devices) plus the IOThreads.
  */
@@ -59,7 +60,7 @@ public class SeedScenarioBenchmark {
     /** The classes whose own time is BH bookkeeping: a frame of a BH callback is not in them. */
     static final List<String> BH_BOOKKEEPING = List.of(IMPL + "SlicedScheduler", IMPL + "LinearScheduler",
             IMPL + "BhScheduler", IMPL + "BhFlags", IMPL + "BottomHalfImpl");
-    static final List<String> NOTIFIER_WALK = List.of(IMPL + "NotifierRegistry", IMPL + "EventNotifierImpl");
+    static final List<String> NOTIFIERS = List.of(IMPL + "NotifierRegistry", IMPL + "EventNotifierImpl");
 
     @Param({"1", "64"})
     int iodepth;
@@ -125,8 +126,7 @@ public class SeedScenarioBenchmark {
             for (Scenario s : scenarios) {
                 s.loopReport = new LoopReport(s.ioThread.context());
             }
-            profile = new ExecutionProfile();
-            profile.start();
+            profile = ExecutionProfile.start();
         });
     }
 
@@ -155,6 +155,19 @@ public class SeedScenarioBenchmark {
         turns.pause();
     }
 
+    /**
+     * Where the trial's profile goes: beside the trial figures (see {@link TrialFigures}), named
+     * by the trial's parameters; null when no figures file is set.
+     */
+    private static Path profileFile(BenchmarkParams params) {
+        String figures = System.getProperty(TrialFigures.FILE_PROPERTY);
+        if (figures == null) {
+            return null;
+        }
+        Path dir = Path.of(figures).toAbsolutePath().getParent();
+        return dir.resolve("p6-profile-iodepth-" + params.getParam("iodepth") + ".collapsed");
+    }
+
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
         List<String> threads = new ArrayList<>();
@@ -162,7 +175,7 @@ public class SeedScenarioBenchmark {
             threads.add(s.threadName());
         }
         Map<String, ExecutionProfile.Shares> shares = profile == null ? Map.of()
-                : profile.stop(threads, List.of(BH_BOOKKEEPING, NOTIFIER_WALK));
+                : profile.stop(threads, List.of(BH_BOOKKEEPING, NOTIFIERS), profileFile(params));
         for (int i = 0; i < SCHEDULERS.length; i++) {
             Scenario s = scenarios[i];
             String suffix = "." + SCHEDULERS[i];
@@ -175,7 +188,7 @@ public class SeedScenarioBenchmark {
             if (share != null) {
                 TrialFigures.record(params, "iothread.samples" + suffix, share.samples());
                 TrialFigures.record(params, "bh.bookkeeping.share" + suffix, share.share(0));
-                TrialFigures.record(params, "notifier.walk.share" + suffix, share.share(1));
+                TrialFigures.record(params, "notifiers.share" + suffix, share.share(1));
             }
         }
         for (Scenario s : scenarios) {
