@@ -280,8 +280,9 @@ public final class BenchmarkReport {
                         + " load. Shares are of each IOThread's CPU samples (async-profiler, one per millisecond of"
                         + " its CPU time) over the measurement iterations, each charged to the first frame from the"
                         + " top outside the JDK, native code and the kernel (see Method); a share of 0 only"
-                        + " bounds the true share below 3 / samples (95 %). The loop's CPU time per request (thread CPU time, busy polling included) does"
-                        + " not count time the loop waited for a CPU.").blank()
+                        + " bounds the true share below 3 / samples (95 %). The loop's CPU time per request"
+                        + " (thread CPU time, busy polling included) does not count time the loop waited for a"
+                        + " CPU.").blank()
                 .header("iodepth", "scheduler", "IOPS", "sliced / linear IOPS", "BH bookkeeping", "notifiers",
                         "IOThread samples", "loop CPU ns/request", "linear / sliced loop CPU");
         for (String qd : new String[] {"1", "64"}) {

@@ -81,7 +81,7 @@ final class ExecutionProfile {
         try {
             collapsed = profiler.dumpCollapsed(Counter.SAMPLES);
         } finally {
-            stopProfiler();
+            profiler.stop();
         }
         if (saveTo != null) {
             try {
@@ -109,14 +109,6 @@ final class ExecutionProfile {
         Map<String, Shares> shares = new HashMap<>();
         counts.forEach((name, c) -> shares.put(name, new Shares(c[0], Arrays.copyOfRange(c, 1, c.length))));
         return shares;
-    }
-
-    private void stopProfiler() {
-        try {
-            profiler.execute("stop");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** One line of the collapsed output: "[thread tid=N];frame;...;top-frame count". */
