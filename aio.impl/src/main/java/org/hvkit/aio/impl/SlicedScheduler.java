@@ -220,11 +220,14 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
             // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
             remote = (BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null);
         }
-        if (remote != null || local != null) {
-            appendSlice(remote, local);
-        } else if (sliceHead == sliceTail) {
-            return false; // nothing new and no slice left by an outer poll
+        if (remote == null && local == null) {
+            // Nothing new; a slice an outer poll left (a nested poll) is run all the same.
+            return sliceHead != sliceTail && runCounted(counters);
         }
+        if (sliceTail == 0) {
+            return runOnlySlice(remote, local, counters);
+        }
+        appendSlice(remote, local);
         return runCounted(counters);
     }
 
@@ -264,7 +267,7 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
 
     /** Runs the slices, counting this call in the depth while it runs. Home thread. */
     private boolean runCounted(LoopCounters counters) {
-        maxDepth = Math.max(maxDepth, ++depth);
+        enter();
         try {
             return runSlices(counters);
         } finally {
@@ -292,37 +295,95 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
                 slice.local = bh.next;
                 bh.next = null;
             }
-            // Pairs with the or-operation in enqueue(): the unlink above happens before
-            // PENDING is cleared, so a producer that sees it clear may push the BH again.
-            // A oneshot has no producer after its link: no caller holds it, so nobody else
-            // reads or writes its flags, and they need no clearing (they are set anew when
-            // it is reused, see create()). That saves a locked instruction per oneshot.
-            // The plain read costs no extra cache miss: reading next above brought the line.
-            int taken = bh.flagsTaken();
-            int old = (taken & BhFlags.ONESHOT) != 0 ? taken : bh.clearFlags(BhFlags.CLEARED_ON_DEQUEUE);
-            counters.bhDequeued++;
-            if (BhFlags.shouldRun(old)) {
-                if ((old & BhFlags.IDLE) == 0) {
-                    progress = true;
-                }
-                counters.bhRuns++;
-                bh.run();
-            }
-            if ((old & BhFlags.ONESHOT) != 0 && spareCount < SPARE_ONESHOTS) {
-                // Done with for good: nothing else ever held it (see create()). It keeps its
-                // callback until releaseSpares(): nulling it here and storing the next one
-                // costs two reference stores with the collector's barriers per oneshot, and
-                // a caller that reuses its task would store the same callback again.
-                // Mostly the slot it was taken from holds it still (see create()).
-                if (spareOneshots[spareCount] != bh) {
-                    spareOneshots[spareCount] = bh;
-                }
-                heldFrom = Math.min(heldFrom, spareCount);
-                spareCount++;
-            }
+            progress |= runTaken(bh, counters);
         }
         sliceHead = 0;
         sliceTail = 0;
+        return progress;
+    }
+
+    /**
+     * Runs this poll's take when no outer poll left a slice: the common case, a poll that is
+     * not nested. The take is the queue's only slice, in slot 0, and its rest stays there
+     * while a callback runs, for a nested poll to run first. What a nested poll leaves behind
+     * (only a callback that catches a nested poll's failure lets one return early) is run
+     * by {@link #runSlices}. Home thread.
+     */
+    private boolean runOnlySlice(BottomHalfImpl remote, BottomHalfImpl local, LoopCounters counters) {
+        Slice slice = slices[0];
+        slice.local = local;
+        sliceTail = 1;
+        enter();
+        try {
+            boolean progress = false;
+            BottomHalfImpl bh = remote;
+            while (bh != null) {
+                // As in runSlices(): the exchange fetches the line another thread wrote last.
+                slice.remote = bh.takeNext();
+                progress |= runTaken(bh, counters);
+                // A nested poll in the callback changed the queue: it ran this slice, or a
+                // failure the callback caught left slices behind. The general loop takes over.
+                if (sliceHead != 0 || sliceTail != 1) {
+                    return runSlices(counters) | progress;
+                }
+                bh = slice.remote;
+            }
+            for (bh = slice.local; bh != null; bh = slice.local) {
+                slice.local = bh.next;
+                bh.next = null;
+                progress |= runTaken(bh, counters);
+                if (sliceHead != 0 || sliceTail != 1) {
+                    return runSlices(counters) | progress;
+                }
+            }
+            sliceTail = 0;
+            return progress;
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Counts a call of the slice loop in the depth. Home thread. */
+    private void enter() {
+        if (++depth > maxDepth) {
+            maxDepth = depth;
+        }
+    }
+
+    /**
+     * Clears a BH just unlinked, runs it unless it was cancelled or deleted, and keeps a run
+     * oneshot for reuse. Home thread.
+     *
+     * @return whether it ran and was not idle
+     */
+    private boolean runTaken(BottomHalfImpl bh, LoopCounters counters) {
+        boolean progress = false;
+        // Pairs with the or-operation in enqueue(): the caller's unlink happens before
+        // PENDING is cleared, so a producer that sees it clear may push the BH again.
+        // A oneshot has no producer after its link: no caller holds it, so nobody else
+        // reads or writes its flags, and they need no clearing (they are set anew when
+        // it is reused, see create()). That saves a locked instruction per oneshot.
+        // The plain read costs no extra cache miss: the caller's unlink brought the line.
+        int taken = bh.flagsTaken();
+        int old = (taken & BhFlags.ONESHOT) != 0 ? taken : bh.clearFlags(BhFlags.CLEARED_ON_DEQUEUE);
+        counters.bhDequeued++;
+        if (BhFlags.shouldRun(old)) {
+            progress = (old & BhFlags.IDLE) == 0;
+            counters.bhRuns++;
+            bh.run();
+        }
+        if ((old & BhFlags.ONESHOT) != 0 && spareCount < SPARE_ONESHOTS) {
+            // Done with for good: nothing else ever held it (see create()). It keeps its
+            // callback until releaseSpares(): nulling it here and storing the next one
+            // costs two reference stores with the collector's barriers per oneshot, and
+            // a caller that reuses its task would store the same callback again.
+            // Mostly the slot it was taken from holds it still (see create()).
+            if (spareOneshots[spareCount] != bh) {
+                spareOneshots[spareCount] = bh;
+            }
+            heldFrom = Math.min(heldFrom, spareCount);
+            spareCount++;
+        }
         return progress;
     }
 

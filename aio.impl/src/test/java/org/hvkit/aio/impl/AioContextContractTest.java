@@ -607,6 +607,65 @@ abstract class AioContextContractTest {
     }
 
     @Test
+    void shouldRunEveryBhOnceWhenCallbackCatchesNestedPollFailure() {
+        List<BottomHalf> bhs = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
+        Runnable[] callbacks = catchingNestedFailure(ran);
+        for (int i = 0; i < callbacks.length; i++) {
+            bhs.add(ctx.newBottomHalf("bh-" + i, callbacks[i]));
+        }
+        bhs.forEach(BottomHalf::schedule);
+
+        assertThat(ctx.poll(false)).isTrue();
+        while (ctx.poll(false)) {
+            // the rest of the slice, if the failure left any
+        }
+
+        assertThat(ran).hasSize(4).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldRunEveryBhOnceWhenCallbackCatchesNestedPollFailureOfBhsFromAnotherThread() throws Exception {
+        List<BottomHalf> bhs = new ArrayList<>();
+        List<String> ran = new ArrayList<>();
+        Runnable[] callbacks = catchingNestedFailure(ran);
+        for (int i = 0; i < callbacks.length; i++) {
+            bhs.add(ctx.newBottomHalf("bh-" + i, callbacks[i]));
+        }
+        await(onOtherThread(() -> {
+            bhs.forEach(BottomHalf::schedule);
+            return null;
+        }));
+
+        assertThat(ctx.poll(false)).isTrue();
+        while (ctx.poll(false)) {
+            // the rest of the slice, if the failure left any
+        }
+
+        assertThat(ran).hasSize(4).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Four callbacks that record their runs in {@code ran}, whatever order they run in: the
+     * first to run polls nested and catches what that poll throws; the second throws.
+     */
+    private Runnable[] catchingNestedFailure(List<String> ran) {
+        Runnable[] callbacks = new Runnable[4];
+        for (int i = 0; i < callbacks.length; i++) {
+            String name = "bh-" + i;
+            callbacks[i] = () -> {
+                ran.add(name);
+                if (ran.size() == 1) {
+                    assertThatThrownBy(() -> ctx.poll(false)).hasMessage("boom");
+                } else if (ran.size() == 2) {
+                    throw new IllegalStateException("boom");
+                }
+            };
+        }
+        return callbacks;
+    }
+
+    @Test
     void shouldRunBhScheduledBeforeNestedPollOnlyInTheNestedPoll() {
         Runs inner = new Runs();
         BottomHalf innerBh = ctx.newBottomHalf("inner", inner);
