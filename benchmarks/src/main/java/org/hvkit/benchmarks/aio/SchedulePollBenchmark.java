@@ -20,14 +20,16 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * The same-thread fast path: the home thread schedules a BH and polls it. Run with
  * {@code -prof gc}: steady state should allocate nothing ({@code gc.alloc.rate.norm} 0 B/op)
- * for a reused BH; a oneshot makes one BH per call by design ({@code aio_bh_schedule_oneshot}
- * mallocs too). {@link #pollEmpty} is the poll's own floor. {@link #timerRearmPoll} and
- * {@link #notifierSetPoll} check the other two steady-state paths of the contract: re-arming
- * a timer and setting a notifier.
+ * for a reused BH. A oneshot is a new BH per call for the linear scheduler, as
+ * {@code aio_bh_schedule_oneshot} mallocs one; the sliced scheduler reuses the oneshots its
+ * home thread has run. {@link #pollEmpty} is the poll's own floor. {@link #timerRearmPoll}
+ * and {@link #notifierSetPoll} check the other two steady-state paths of the contract:
+ * re-arming a timer and setting a notifier.
  *
- * <p>Each method has a context of its own holding only what it uses: a poll visits every
- * notifier and every armed timer list, so a timer or a notifier made for another method would
- * be paid for by the BH methods too.
+ * <p>Each method has a context of its own holding only what it uses: the linear scheduler
+ * walks every BH in each poll, and a poll looks at every armed timer list, so a BH or a timer
+ * made for another method would be paid for here too. Every trial but the empty poll's checks
+ * that each of its polls ran exactly one callback.
  *
  * <p>Thread-safety: one benchmark thread; the trial setups run in it and make it the
  * contexts' home thread.
