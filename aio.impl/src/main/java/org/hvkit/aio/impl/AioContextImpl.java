@@ -150,7 +150,12 @@ public final class AioContextImpl implements AioContext {
         checkHomeThread();
         LoopCounters c = counters;
         c.polls++;
-        long timeout = blocking ? computeTimeoutNanos() : 0;
+        // A notification waiting means work arrived since the last poll, and this poll would
+        // not sleep anyway (block() looks at it again): run the work without looking for it
+        // first. The look would read the lists' heads and a BH's flags, lines another thread
+        // is writing while it hands work over. QEMU's wait returns at once for the same
+        // reason: aio_notify() left its event readable.
+        long timeout = blocking && !wakeup.isNotified() ? computeTimeoutNanos() : 0;
         long start = 0;
         boolean spun = false;
         // Busy-polling watches BHs, timers and notifiers, not the selector: a channel's readiness

@@ -49,7 +49,8 @@ public class WakeupAfterAcceptTest {
             wakeup.accept();
             loop.poll();
             r.r1 = runs;
-            if (!loop.bhReady()) {
+            // poll(true) looks for work only when no notification is waiting.
+            if (!wakeup.isNotified() && !loop.bhReady()) {
                 boolean notified = wakeup.beginBlocking();
                 asleep = !notified && !loop.bhReady();
                 if (!asleep) {

@@ -47,7 +47,8 @@ public class WakeupVsBlockingPollTest {
          * sent meanwhile could end a real, unbounded select.
          */
         void blockingPoll(IIII_Result r) {
-            if (!loop.bhReady()) {
+            // poll(true) looks for work only when no notification is waiting.
+            if (!wakeup.isNotified() && !loop.bhReady()) {
                 boolean notified = wakeup.beginBlocking();
                 asleep = !notified && !loop.bhReady();
                 if (!asleep) {
