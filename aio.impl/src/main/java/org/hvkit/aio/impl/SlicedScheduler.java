@@ -18,7 +18,9 @@ import org.hvkit.aio.monitor.PendingBottomHalf;
  * polls again (nesting) appends its own slice behind and so finishes the outer slices
  * first: every BH runs once. BHs scheduled during callbacks land on the lists, hence in the
  * next poll. Within a slice the order is LIFO, as in QEMU. A poll that is not nested, the
- * common case, runs its take as the queue's only slice with a loop of its own.
+ * common case, runs its take as the queue's only slice with a loop of its own; if the take
+ * is one BH the home thread scheduled, it runs it without a slice, as nothing of the take is
+ * left for a nested poll.
  *
  * <p>A BH that is created and never scheduled is on no list: the scheduler does not know
  * it exists, and the garbage collector may take it.
@@ -226,6 +228,11 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
             return sliceHead != sliceTail && runCounted(counters);
         }
         if (sliceTail == 0) {
+            // One BH, linked by the home thread: while it is PENDING there, no other thread
+            // writes its link.
+            if (remote == null && local.next == null) {
+                return runAlone(local, counters);
+            }
             return runOnlySlice(remote, local, counters);
         }
         appendSlice(remote, local);
@@ -341,6 +348,24 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
             }
             sliceTail = 0;
             return progress;
+        } finally {
+            depth--;
+        }
+    }
+
+    /**
+     * Runs a take of one BH when no outer poll left a slice: nothing of the take is left for
+     * a nested poll to run first, so it needs no slice, and the home thread's schedule-and-poll
+     * pays none of the slice's stores and loads. What a nested poll leaves behind (see
+     * {@link #runOnlySlice}) is run by {@link #runSlices}, in this poll as there. Only for a
+     * BH from the home thread's list: one from the incoming list is unlinked with an exchange
+     * before it is known to be alone. Home thread.
+     */
+    private boolean runAlone(BottomHalfImpl bh, LoopCounters counters) {
+        enter();
+        try {
+            boolean progress = runTaken(bh, counters);
+            return sliceTail != 0 ? runSlices(counters) | progress : progress;
         } finally {
             depth--;
         }

@@ -645,6 +645,29 @@ abstract class AioContextContractTest {
         assertThat(ran).hasSize(4).doesNotHaveDuplicates();
     }
 
+    @Test
+    void shouldRunEveryBhOnceWhenALoneBhCatchesItsNestedPollsFailure() {
+        List<String> ran = new ArrayList<>();
+        Runnable[] nested = catchingNestedFailure(ran);
+        List<BottomHalf> bhs = new ArrayList<>();
+        for (int i = 1; i < nested.length; i++) {
+            bhs.add(ctx.newBottomHalf("bh-" + i, nested[i]));
+        }
+        scheduled("bh-0", () -> {
+            // The only BH of its poll: it schedules the others, then runs nested[0], which
+            // polls nested, and catches the failure of the first of them that poll runs.
+            bhs.forEach(BottomHalf::schedule);
+            nested[0].run();
+        });
+
+        assertThat(ctx.poll(false)).isTrue();
+        while (ctx.poll(false)) {
+            // the rest of the nested poll's slice, if the failure left any
+        }
+
+        assertThat(ran).hasSize(4).doesNotHaveDuplicates();
+    }
+
     /**
      * Four callbacks that record their runs in {@code ran}, whatever order they run in: the
      * first to run polls nested and catches what that poll throws; the second throws.

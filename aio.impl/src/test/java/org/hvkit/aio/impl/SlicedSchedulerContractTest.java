@@ -1,11 +1,13 @@
 package org.hvkit.aio.impl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import org.hvkit.aio.AioContextFactory;
+import org.hvkit.aio.BottomHalf;
 import org.hvkit.aio.ClockType;
 import org.hvkit.aio.monitor.BhQueue;
 import org.hvkit.aio.monitor.ContextSnapshot;
@@ -82,6 +84,39 @@ class SlicedSchedulerContractTest extends AioContextContractTest {
         assertThat(taken.get(0).sliceDepth()).isEqualTo(2);
         assertThat(ctx.snapshot().sliceDepth()).isZero();
         assertThat(ctx.snapshot().maxSliceDepth()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldCountTheSliceLoopOfAPollThatTookOneBh() {
+        List<ContextSnapshot> taken = new ArrayList<>();
+        scheduled("alone", () -> taken.add(ctx.snapshot()));
+
+        ctx.poll(false);
+
+        assertThat(taken.get(0).sliceDepth()).isEqualTo(1);
+        assertThat(ctx.snapshot().sliceDepth()).isZero();
+    }
+
+    @Test
+    void shouldRunWhatAFailedNestedPollLeftInTheSamePollWhenTheOuterTookOneBh() {
+        RunLog log = new RunLog();
+        List<BottomHalf> inner = new ArrayList<>();
+        inner.add(ctx.newBottomHalf("a", log.entry("a")));
+        inner.add(ctx.newBottomHalf("b", log.entry("b")));
+        inner.add(ctx.newBottomHalf("c", () -> {
+            log.order.add("c");
+            throw new IllegalStateException("boom");
+        }));
+        scheduled("alone", () -> {
+            inner.forEach(BottomHalf::schedule);
+            // LIFO: the nested poll runs c first, which throws and leaves b and a in its slice.
+            assertThatThrownBy(() -> ctx.poll(false)).hasMessage("boom");
+        });
+
+        assertThat(ctx.poll(false)).isTrue();
+
+        assertThat(log.order).containsExactly("c", "b", "a");
+        assertThat(ctx.poll(false)).isFalse();
     }
 
     @Test
