@@ -18,9 +18,12 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 
 /**
- * {@link CrossThreadBenchmark}'s hand-over with all four loops alive in one trial, served in
- * turn for {@code sliceMillis} each ({@link Interleaving}): the ratios between them do not
- * depend on what else the machine ran minute by minute. At the end of each slice the producer
+ * {@link CrossThreadBenchmark}'s hand-over with an IOThread and the two peers, Netty's loop and
+ * the JDK's executor, alive in one trial, served in turn for {@code sliceMillis} each
+ * ({@link Interleaving}): the ratios between them do not depend on what else the machine ran
+ * minute by minute. Each IOThread scheduler has a trial of its own, as a deployment's JVM runs
+ * one: with both in one JVM, the shared code's calls into its scheduler see two classes and
+ * are compiled for both, which slowed the sliced loop. At the end of each slice the producer
  * waits until the loop has run everything handed over, so a slice's hand-overs are runs, and
  * the loops not being served sleep. The teardown records {@code rate.<loop>} (callbacks per
  * second over that loop's slices, measurement iterations only); JMH's score is the mix.
@@ -33,7 +36,8 @@ import org.openjdk.jmh.infra.IterationParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class CrossThreadInterleavedBenchmark {
 
-    static final String[] LOOPS = {"sliced", "linear", "netty-nio", "jdk-single"};
+    /** The peers served in turn with the IOThread. */
+    static final String[] PEERS = {"netty-nio", "jdk-single"};
     /** Hand-overs between two looks at the clock. */
     private static final int CHECK_EVERY = 256;
 
@@ -43,6 +47,12 @@ public class CrossThreadInterleavedBenchmark {
 
     @Param({"50"})
     long sliceMillis;
+
+    /** The IOThread's BH scheduler. */
+    @Param({"sliced", "linear"})
+    String scheduler;
+
+    private String[] loops;
 
     private CrossThreadTargets.Target[] targets;
     private HandOverWindow[] handOvers;
@@ -58,16 +68,19 @@ public class CrossThreadInterleavedBenchmark {
         }
         int tasks = 4 * window;
         mask = tasks - 1;
-        targets = new CrossThreadTargets.Target[LOOPS.length];
-        handOvers = new HandOverWindow[LOOPS.length];
-        countersAtStart = new ContextCounters[LOOPS.length];
-        for (int i = 0; i < LOOPS.length; i++) {
+        loops = new String[1 + PEERS.length];
+        loops[0] = scheduler;
+        System.arraycopy(PEERS, 0, loops, 1, PEERS.length);
+        targets = new CrossThreadTargets.Target[loops.length];
+        handOvers = new HandOverWindow[loops.length];
+        countersAtStart = new ContextCounters[loops.length];
+        for (int i = 0; i < loops.length; i++) {
             RunCount ran = new RunCount();
-            targets[i] = CrossThreadTargets.create(LOOPS[i], tasks, ran);
+            targets[i] = CrossThreadTargets.create(loops[i], tasks, ran);
             handOvers[i] = new HandOverWindow(ran, window);
             countersAtStart[i] = targets[i].counters();
         }
-        turns = new Interleaving(TimeUnit.MILLISECONDS.toNanos(sliceMillis), LOOPS);
+        turns = new Interleaving(TimeUnit.MILLISECONDS.toNanos(sliceMillis), loops);
     }
 
     @Setup(Level.Iteration)
@@ -94,16 +107,16 @@ public class CrossThreadInterleavedBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown(BenchmarkParams params) {
-        for (int i = 0; i < LOOPS.length; i++) {
-            TrialFigures.record(params, "rate." + LOOPS[i], turns.rate(i));
+        for (int i = 0; i < loops.length; i++) {
+            TrialFigures.record(params, "rate." + loops[i], turns.rate(i));
             ContextCounters after = targets[i].counters();
             if (after != null) {
                 // Warm-up included: how often the producer had to wake the loop, which tells
                 // whether the loop sleeps between the producer's hand-overs in its turns.
                 double n = Math.max(1, handOvers[i].handedOver());
-                TrialFigures.record(params, "wakeups.per.schedule." + LOOPS[i],
+                TrialFigures.record(params, "wakeups.per.schedule." + loops[i],
                         (after.wakeUpsSent() - countersAtStart[i].wakeUpsSent()) / n);
-                TrialFigures.record(params, "blocking.waits.per.schedule." + LOOPS[i],
+                TrialFigures.record(params, "blocking.waits.per.schedule." + loops[i],
                         (after.blockingWaits() - countersAtStart[i].blockingWaits()) / n);
             }
             targets[i].close();
