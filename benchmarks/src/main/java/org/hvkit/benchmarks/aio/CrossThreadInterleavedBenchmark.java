@@ -36,8 +36,6 @@ import org.openjdk.jmh.infra.IterationParams;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class CrossThreadInterleavedBenchmark {
 
-    /** The peers served in turn with the IOThread. */
-    static final String[] PEERS = {"netty-nio", "jdk-single"};
     /** Hand-overs between two looks at the clock. */
     private static final int CHECK_EVERY = 256;
 
@@ -68,9 +66,7 @@ public class CrossThreadInterleavedBenchmark {
         }
         int tasks = 4 * window;
         mask = tasks - 1;
-        loops = new String[1 + PEERS.length];
-        loops[0] = scheduler;
-        System.arraycopy(PEERS, 0, loops, 1, PEERS.length);
+        loops = new String[] {scheduler, "netty-nio", "jdk-single"};
         targets = new CrossThreadTargets.Target[loops.length];
         handOvers = new HandOverWindow[loops.length];
         countersAtStart = new ContextCounters[loops.length];
