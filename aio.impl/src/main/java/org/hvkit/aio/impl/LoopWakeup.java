@@ -96,8 +96,9 @@ final class LoopWakeup {
     }
 
     /**
-     * Accepts notifications ({@code aio_notify_accept}): clears notified before the loop
-     * reads the lists, so a notification after this point is seen by the next poll. Home thread.
+     * Accepts notifications ({@code aio_notify_accept}): clears notified. The loop looks at
+     * its lists after this and before it next sleeps, so a notification cleared here is for
+     * work that look sees, and one after it keeps the loop from sleeping. Home thread.
      */
     void accept() {
         if ((boolean) NOTIFIED.getVolatile(this)) {

@@ -780,6 +780,36 @@ abstract class AioContextContractTest {
         await(remote);
     }
 
+    @Test
+    void shouldSleepAgainSoonAfterRunningWorkAnotherThreadHandedOverWhileItRan() throws Exception {
+        Runs remoteRuns = new Runs();
+        BottomHalf remote = ctx.newBottomHalf("remote", remoteRuns);
+        // Another thread schedules while a poll runs: its notification comes after that
+        // poll began, and stays set while the following polls find work.
+        scheduled("hand-over", () -> {
+            try {
+                await(others.submit(remote::schedule));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(ctx.poll(true)).isTrue();
+        // The sliced scheduler runs it in the next poll; the linear walk may have met it.
+        pollUntil(() -> remoteRuns.count == 1);
+        ContextCounters before = counters();
+        Runs fired = new Runs();
+        ctx.newTimer(ClockType.REALTIME, "timer", fired).modRelativeNanos(50 * MS);
+
+        int pollsWithoutProgress = 0;
+        while (!ctx.poll(true) && pollsWithoutProgress <= 100) {
+            pollsWithoutProgress++;
+        }
+
+        assertThat(fired.count).isEqualTo(1);
+        assertThat(pollsWithoutProgress).as("polls that neither slept nor found work").isLessThanOrEqualTo(1);
+        assertThat(counters().blockingWaits() - before.blockingWaits()).isPositive();
+    }
+
     // ---------------------------------------------------------------- computeTimeout
 
     @Test

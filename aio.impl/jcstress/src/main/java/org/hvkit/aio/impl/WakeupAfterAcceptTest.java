@@ -17,9 +17,11 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * No lost wake-up through the notifier's shortcut: {@link LoopWakeup#notifyLoop()} returns
  * at once when {@code notified} is already set. Here an earlier notification is waiting (set
  * in the constructor, not yet accepted) when a schedule from another thread races a whole
- * loop iteration: accept (clear notified), poll the BHs, then the next blocking poll's
- * decision to sleep (modelled as in {@link WakeupVsBlockingPollTest}). If the schedule took
- * the shortcut, the accept came after it, so the poll must see its BH.
+ * loop iteration as {@link AioContextImpl#poll} runs it: poll the BHs, accept (clear
+ * notified) only if the poll ran nothing, then the next blocking poll's decision to sleep
+ * (modelled as in {@link WakeupVsBlockingPollTest}). If the schedule took the shortcut before
+ * the accept, the decision's look must see its BH; if no accept came, the notification still
+ * set must keep the loop awake.
  *
  * <p>r1: runs in the loop's poll. r2: 1 if the next poll went to sleep. r3: selector wake-ups
  * sent. r4: runs after the arbiter's poll.
@@ -42,13 +44,16 @@ public class WakeupAfterAcceptTest {
         }
 
         /**
-         * Home thread: the end of one poll, then the next poll(true) up to its select. A
-         * loop that decides to sleep stays asleep, as in {@link WakeupVsBlockingPollTest}.
+         * Home thread: one poll's handlers and accept, then the next poll(true) up to its
+         * select. A loop that decides to sleep stays asleep, as in
+         * {@link WakeupVsBlockingPollTest}.
          */
         void loopIteration(IIII_Result r) {
-            wakeup.accept();
             loop.poll();
             r.r1 = runs;
+            if (runs == 0) {
+                wakeup.accept();
+            }
             // poll(true) looks for work only when no notification is waiting.
             if (!wakeup.isNotified() && !loop.bhReady()) {
                 boolean notified = wakeup.beginBlocking();
