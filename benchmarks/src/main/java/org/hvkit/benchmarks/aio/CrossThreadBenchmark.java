@@ -29,7 +29,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * task handed over again has always run (a BH still pending would merge the schedule and run
  * once for two hand-overs; the teardown checks that every hand-over ran). For the IOThreads the
  * teardown records {@code wakeups.per.schedule} (wake-up system calls over schedules in the
- * trial), and the loop's blocking waits and busy-polling hits per schedule, which tell why.
+ * trial), and the loop's blocking waits and busy-polling hits per schedule, which tell why, and
+ * its polls per schedule: the inverse of how many BHs a poll takes at once.
  *
  * <p>Thread-safety: one benchmark thread, the producer; the callbacks run in the loop's thread.
  */
@@ -88,6 +89,7 @@ public class CrossThreadBenchmark {
             TrialFigures.record(params, "blocking.waits.per.schedule",
                     (after.blockingWaits() - before.blockingWaits()) / n);
             TrialFigures.record(params, "polling.hits.per.schedule", (after.pollingHits() - before.pollingHits()) / n);
+            TrialFigures.record(params, "polls.per.schedule", (after.polls() - before.polls()) / n);
         }
     }
 }

@@ -223,14 +223,18 @@ public final class BenchmarkReport {
                 .line("Selector wake-ups (each at most one write to the selector's wake-up file descriptor) counted by"
                         + " the context, over the schedules of the trial. Saturation: the P3 producer. Low rate: one"
                         + " schedule after each 1 ms pause, when the loop sleeps; the latency is from `schedule()`"
-                        + " to the producer seeing the callback's effect.").blank()
+                        + " to the producer seeing the callback's effect. Polls/schedule at saturation: the loop's"
+                        + " polls over the schedules of the trial, the inverse of how many BHs a poll took at"
+                        + " once; each poll pays for the lines it shares with the producer.").blank()
                 .header("scheduler", "wake-ups/schedule at saturation", "blocking waits/schedule at saturation",
-                        "busy-polling hits/schedule at saturation", "wake-ups/schedule at low rate",
+                        "busy-polling hits/schedule at saturation", "polls/schedule at saturation",
+                        "wake-ups/schedule at low rate",
                         "wake-up latency at low rate (us)");
         for (String s : SCHEDULERS) {
             body.row(s, num(runs.figure("wakeups.per.schedule", CROSS, "executor=" + s), 4),
                     num(runs.figure("blocking.waits.per.schedule", CROSS, "executor=" + s), 4),
                     num(runs.figure("polling.hits.per.schedule", CROSS, "executor=" + s), 4),
+                    num(runs.figure("polls.per.schedule", CROSS, "executor=" + s), 4),
                     num(runs.figure("wakeups.per.schedule", WAKE, "scheduler=" + s), 4),
                     num(runs.score(WAKE, "scheduler=" + s), 1));
         }
