@@ -80,7 +80,7 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
     private int heldFrom;
 
     /** Whether the last poll's take of the incoming list found BHs. Home thread only. */
-    private boolean incomingWasFull;
+    private boolean lastTakeFoundBhs;
 
     /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
     private Slice[] slices = newSlices(4);
@@ -220,16 +220,16 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
     public boolean runScheduled(LoopCounters counters) {
         // An idle poll costs a read, not an exchange: a push that comes after the read is
         // taken by the next poll, as one after the exchange would be. But while other threads
-        // keep pushing, the list is mostly full when polled, and the read only costs a second
+        // keep pushing, the list is rarely empty when polled, and the read only costs a second
         // trip of the head's line between the cores (it fetches the line to share, the
         // exchange then to own); so after a take that found BHs the next poll exchanges at once.
         BottomHalfImpl local = takeLocal();
         BottomHalfImpl remote = null;
-        if (incomingWasFull || INCOMING.getVolatile(this) != null) {
+        if (lastTakeFoundBhs || INCOMING.getVolatile(this) != null) {
             // Pairs with the CAS in push(): we see every BH pushed before, with its next links.
             remote = (BottomHalfImpl) INCOMING.getAndSet(this, (BottomHalfImpl) null);
         }
-        incomingWasFull = remote != null;
+        lastTakeFoundBhs = remote != null;
         if (remote == null && local == null) {
             // Nothing new; a slice an outer poll left (a nested poll) is run all the same.
             return sliceHead != sliceTail && runCounted(counters);
