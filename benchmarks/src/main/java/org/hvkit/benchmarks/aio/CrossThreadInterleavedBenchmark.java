@@ -108,12 +108,15 @@ public class CrossThreadInterleavedBenchmark {
             ContextCounters after = targets[i].counters();
             if (after != null) {
                 // Warm-up included: how often the producer had to wake the loop, which tells
-                // whether the loop sleeps between the producer's hand-overs in its turns.
+                // whether the loop sleeps between the producer's hand-overs in its turns, and
+                // how many BHs a poll takes at once (the inverse of polls per schedule).
                 double n = Math.max(1, handOvers[i].handedOver());
                 TrialFigures.record(params, "wakeups.per.schedule." + loops[i],
                         (after.wakeUpsSent() - countersAtStart[i].wakeUpsSent()) / n);
                 TrialFigures.record(params, "blocking.waits.per.schedule." + loops[i],
                         (after.blockingWaits() - countersAtStart[i].blockingWaits()) / n);
+                TrialFigures.record(params, "polls.per.schedule." + loops[i],
+                        (after.polls() - countersAtStart[i].polls()) / n);
             }
             targets[i].close();
         }
