@@ -35,6 +35,10 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
 
     /** How many run oneshots are kept for reuse: enough for a burst, little memory. */
     private static final int SPARE_ONESHOTS = 64;
+    /** A take of fewer BHs than this from the incoming list makes the next poll gather first. */
+    private static final int SMALL_TAKE = 64;
+    /** How long a poll lets pushes gather after a small take: a few trips of a line between cores. */
+    private static final long GATHER_NANOS = 250;
     private static final VarHandle INCOMING;
     private static final VarHandle LOCAL;
 
@@ -81,6 +85,12 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
 
     /** Whether the last poll's take of the incoming list found BHs. Home thread only. */
     private boolean lastTakeFoundBhs;
+
+    /**
+     * How many BHs the last poll that was not nested took from the incoming list and ran, 0
+     * once the next poll has read it. Home thread only.
+     */
+    private int lastTakeSize;
 
     /** The slice queue: entries [sliceHead, sliceTail) are live. Home thread only. */
     private Slice[] slices = newSlices(4);
@@ -218,6 +228,14 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
 
     @Override
     public boolean runScheduled(LoopCounters counters) {
+        // A stream from other threads arriving in small takes: let it gather first.
+        int lastTake = lastTakeSize;
+        if (lastTake != 0) {
+            lastTakeSize = 0;
+            if (lastTake < SMALL_TAKE) {
+                gather();
+            }
+        }
         // An idle poll costs a read, not an exchange: a push that comes after the read is
         // taken by the next poll, as one after the exchange would be. But while other threads
         // keep pushing, the list is rarely empty when polled, and the read only costs a second
@@ -244,6 +262,24 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
         }
         appendSlice(remote, local);
         return runCounted(counters);
+    }
+
+    /**
+     * Waits {@link #GATHER_NANOS}, reading no line another thread writes, so that the BHs
+     * other threads push meanwhile are taken together. Called by a poll whose previous take
+     * from the incoming list was small, i.e. while other threads hand BHs over faster than
+     * the loop needs to run them. Each take costs both sides a trip of the head's line: the
+     * exchange fetches it, and the next push waits to fetch it back. A loop that took again at
+     * once would take a stream one or two BHs at a time, paying those trips for nearly every
+     * BH, and slow the pushes down with them. The wait delays a BH pushed during it by at most
+     * {@link #GATHER_NANOS}, and only while a stream lasts: a take that finds nothing ends the
+     * gathering. Home thread.
+     */
+    private static void gather() {
+        long start = System.nanoTime();
+        do {
+            Thread.onSpinWait();
+        } while (System.nanoTime() - start < GATHER_NANOS);
     }
 
     /** Takes the home thread's list, or null if it is empty. Home thread. */
@@ -333,8 +369,10 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
         enter();
         try {
             boolean progress = false;
+            int taken = 0;
             BottomHalfImpl bh = remote;
             while (bh != null) {
+                taken++;
                 // As in runSlices(): the exchange fetches the line another thread wrote last.
                 slice.remote = bh.takeNext();
                 progress |= runTaken(bh, counters);
@@ -354,6 +392,9 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
                 }
             }
             sliceTail = 0;
+            // Recorded only here, once the take has run: a nested poll in one of its callbacks
+            // does not gather.
+            lastTakeSize = taken;
             return progress;
         } finally {
             depth--;
