@@ -188,9 +188,10 @@ public final class BenchmarkReport {
                         + " Separate: one trial per loop, one after another, with its allocation."
                         + " Wake-ups/schedule (IOThreads only, interleaved, warm-up included): how often the"
                         + " producer found the loop asleep and had to wake it; each wake-up leaves the loop idle"
-                        + " for the kernel's wake-up latency.").blank()
+                        + " for the kernel's wake-up latency. Polls/schedule (IOThreads only, interleaved, warm-up"
+                        + " included): the inverse of how many BHs a poll took at once.").blank()
                 .header("loop", "callbacks/s interleaved", "sliced / this", "callbacks/s separate", "sliced / this",
-                        "B/callback", "wake-ups/schedule interleaved");
+                        "B/callback", "wake-ups/schedule interleaved", "polls/schedule interleaved");
         double slicedSeparate = runs.score(CROSS, "executor=sliced");
         // Each IOThread has its own trial: its ratio to sliced goes through both trials' Netty.
         for (String s : SCHEDULERS) {
@@ -198,11 +199,12 @@ public final class BenchmarkReport {
             double mixed = runs.figure("rate." + s, CROSS_MIX, trial);
             double toNetty = mixed / runs.figure("rate.netty-nio", CROSS_MIX, trial);
             crossThreadRow(s, mixed, slicedToNetty / toNetty, slicedSeparate,
-                    num(runs.figure("wakeups.per.schedule." + s, CROSS_MIX, trial), 5));
+                    num(runs.figure("wakeups.per.schedule." + s, CROSS_MIX, trial), 5),
+                    num(runs.figure("polls.per.schedule." + s, CROSS_MIX, trial), 4));
         }
         for (String p : peers) {
             double mixed = runs.figure("rate." + p, CROSS_MIX, slicedTrial);
-            crossThreadRow(p, mixed, sliced / mixed, slicedSeparate, "n/a");
+            crossThreadRow(p, mixed, sliced / mixed, slicedSeparate, "n/a", "n/a");
         }
         double jdk = sliced / runs.figure("rate.jdk-single", CROSS_MIX, slicedTrial);
         targets.row("P3", "sliced IOThread >= 1.5x Netty NIO loop (interleaved)", ratio(slicedToNetty),
@@ -212,10 +214,10 @@ public final class BenchmarkReport {
     }
 
     private void crossThreadRow(String loop, double mixed, double slicedToThis, double slicedSeparate,
-            String wakeUps) {
+            String wakeUps, String pollsPerSchedule) {
         double separate = runs.score(CROSS, "executor=" + loop);
         body.row(loop, num(mixed, 0), ratio(slicedToThis), num(separate, 0), ratio(slicedSeparate / separate),
-                num(runs.alloc(CROSS, "executor=" + loop), 1), wakeUps);
+                num(runs.alloc(CROSS, "executor=" + loop), 1), wakeUps, pollsPerSchedule);
     }
 
     private void wakeUps() {
