@@ -22,7 +22,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * hand-over; the window makes hand-overs and runs differ by at most {@code window}). The loops,
  * measured in one run one after another, are an hvkit IOThread with either scheduler (a BH per
  * task), Netty 4.2's NIO event loop and a JDK single-thread executor (see
- * {@link CrossThreadTargets}).
+ * {@link CrossThreadTargets}), and the design's hand-over protocol alone
+ * ({@link ProtocolFloorTarget}), the bound for any loop that keeps the BH contract.
  *
  * <p>The window keeps every loop's queue bounded: without it the producer, which is faster,
  * would measure how fast a queue grows. There are four times as many tasks as the window, so a
@@ -41,7 +42,7 @@ public class CrossThreadBenchmark {
 
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    @Param({"sliced", "linear", "netty-nio", "jdk-single"})
+    @Param({"sliced", "linear", "netty-nio", "jdk-single", "protocol-floor"})
     String executor;
 
     /** Hand-overs not yet run, at most; a power of two. */

@@ -42,7 +42,8 @@ final class CrossThreadTargets {
     }
 
     /**
-     * @param name "sliced" or "linear" (an hvkit IOThread), "netty-nio" or "jdk-single"
+     * @param name "sliced" or "linear" (an hvkit IOThread), "netty-nio", "jdk-single" or
+     *     "protocol-floor" (see {@link ProtocolFloorTarget})
      * @param tasks how many distinct tasks
      * @param task what each task runs, in the loop's thread
      */
@@ -51,6 +52,7 @@ final class CrossThreadTargets {
             case "sliced", "linear" -> new IoThreadTarget(name, tasks, task);
             case "netty-nio" -> new NettyTarget(tasks, task);
             case "jdk-single" -> new JdkTarget(tasks, task);
+            case "protocol-floor" -> new ProtocolFloorTarget(tasks, task);
             default -> throw new IllegalArgumentException("unknown target " + name);
         };
     }

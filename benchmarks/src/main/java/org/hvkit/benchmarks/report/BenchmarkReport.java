@@ -189,7 +189,13 @@ public final class BenchmarkReport {
                         + " Wake-ups/schedule (IOThreads only, interleaved, warm-up included): how often the"
                         + " producer found the loop asleep and had to wake it; each wake-up leaves the loop idle"
                         + " for the kernel's wake-up latency. Polls/schedule (IOThreads only, interleaved, warm-up"
-                        + " included): the inverse of how many BHs a poll took at once.").blank()
+                        + " included): the inverse of how many BHs a poll took at once. Protocol-floor: the"
+                        + " design's hand-over and nothing else (an or-operation and a CAS push per hand-over; an"
+                        + " exchange per take, an exchange of the link and an and-operation per task; the same"
+                        + " gathering after small takes), on a bare loop thread without wake-ups, counters or"
+                        + " other handlers: what any loop that keeps the BH contract pays, the bound for the"
+                        + " IOThread. Separate only: its loop spins while idle, which would take the CPU from"
+                        + " the other loops of an interleaved trial.").blank()
                 .header("loop", "callbacks/s interleaved", "sliced / this", "callbacks/s separate", "sliced / this",
                         "B/callback", "wake-ups/schedule interleaved", "polls/schedule interleaved");
         double slicedSeparate = runs.score(CROSS, "executor=sliced");
@@ -206,6 +212,9 @@ public final class BenchmarkReport {
             double mixed = runs.figure("rate." + p, CROSS_MIX, slicedTrial);
             crossThreadRow(p, mixed, sliced / mixed, slicedSeparate, "n/a", "n/a");
         }
+        double floor = runs.score(CROSS, "executor=protocol-floor");
+        body.row("protocol-floor", "n/a", "n/a", num(floor, 0), ratio(slicedSeparate / floor),
+                num(runs.alloc(CROSS, "executor=protocol-floor"), 1), "n/a", "n/a");
         double jdk = sliced / runs.figure("rate.jdk-single", CROSS_MIX, slicedTrial);
         targets.row("P3", "sliced IOThread >= 1.5x Netty NIO loop (interleaved)", ratio(slicedToNetty),
                 verdict(slicedToNetty, slicedToNetty >= 1.5));
