@@ -17,10 +17,12 @@ import org.hvkit.aio.monitor.PendingBottomHalf;
  * of slices; it then runs BHs from the head slice until the queue is empty. A callback that
  * polls again (nesting) appends its own slice behind and so finishes the outer slices
  * first: every BH runs once. BHs scheduled during callbacks land on the lists, hence in the
- * next poll. Within a slice the order is LIFO, as in QEMU. A poll that is not nested, the
- * common case, runs its take as the queue's only slice with a loop of its own; if the take
- * is one BH the home thread scheduled, it runs it without a slice, as nothing of the take is
- * left for a nested poll.
+ * next poll. Within a slice the order is LIFO, as in QEMU. While other threads hand BHs over
+ * in a stream, a poll that follows a small take waits a moment first, so that they are taken
+ * in batches (see {@link #gather}). A poll that is not nested, the common case, runs its
+ * take as the queue's only slice with a loop of its own; if the take is one BH the home
+ * thread scheduled, it runs it without a slice, as nothing of the take is left for a nested
+ * poll.
  *
  * <p>A BH that is created and never scheduled is on no list: the scheduler does not know
  * it exists, and the garbage collector may take it.
@@ -271,9 +273,9 @@ final class SlicedScheduler extends IncomingHead implements BhScheduler {
      * the loop needs to run them. Each take costs both sides a trip of the head's line: the
      * exchange fetches it, and the next push waits to fetch it back. A loop that took again at
      * once would take a stream one or two BHs at a time, paying those trips for nearly every
-     * BH, and slow the pushes down with them. The wait delays a BH pushed during it by at most
-     * {@link #GATHER_NANOS}, and only while a stream lasts: a take that finds nothing ends the
-     * gathering. Home thread.
+     * BH, and slow the pushes down with them. The wait delays a BH pushed during it by no more
+     * than {@link #GATHER_NANOS} and a clock read, and only while a stream lasts: a take that
+     * finds nothing ends the gathering. Home thread.
      */
     private static void gather() {
         long start = System.nanoTime();
