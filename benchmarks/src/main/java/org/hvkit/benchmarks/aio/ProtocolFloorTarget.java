@@ -32,7 +32,7 @@ final class ProtocolFloorTarget implements CrossThreadTargets.Target {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             FLAGS = lookup.findVarHandle(Task.class, "flags", int.class);
             NEXT = lookup.findVarHandle(Task.class, "next", Task.class);
-            HEAD = lookup.findVarHandle(Head.class, "first", Task.class);
+            HEAD = lookup.findVarHandle(HeadField.class, "first", Task.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,10 +56,17 @@ final class ProtocolFloorTarget implements CrossThreadTargets.Target {
         private long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
     }
 
-    /** The incoming list's head, and 128 bytes after it. */
+    /** The incoming list's head, written by the producer's CAS and the loop's exchange. */
+    private abstract static class HeadField extends HeadPadding {
+        volatile Task first;
+    }
+
+    /**
+     * 128 bytes after the head: a class's fields are laid out after its superclass's, so these
+     * longs cannot be placed before the head, as longs declared beside it would be.
+     */
     @SuppressWarnings("unused")
-    private static final class Head extends HeadPadding {
-        private volatile Task first;
+    private static final class Head extends HeadField {
         private long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
     }
 
